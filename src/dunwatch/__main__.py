@@ -1,0 +1,3 @@
+from dunwatch.cli import main
+
+main()

@@ -1,0 +1,83 @@
+"""The case catalog: one embedded DuckDB file per case (see docs/design.md for why DuckDB).
+
+Every table that holds case data has an `entry` column naming the ledger entry that wrote the
+row. Rows are never updated or deleted; a change (a new tag for a party) is a new row. That is
+what lets `verify` recompute, per ledger entry, a hash of exactly the rows that entry wrote.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+SCHEMA_VERSION = 1
+
+# Interchange kinds and call statuses (docs/formats.md).
+EVENT_KINDS = ("call", "sms", "mms", "chat", "voicemail", "email", "letter", "visit", "post")
+CALL_STATUSES = ("answered", "missed", "rejected", "voicemail", "failed")
+PARTY_ROLES = ("debtor", "collector", "lender", "contact", "authority", "unknown")
+
+DDL = [
+    """CREATE TABLE IF NOT EXISTS ledger (
+        seq BIGINT NOT NULL, "at" VARCHAR NOT NULL, action VARCHAR NOT NULL,
+        inputs VARCHAR NOT NULL, result VARCHAR NOT NULL, prev VARCHAR NOT NULL, hash VARCHAR NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS evidence (
+        sha256 VARCHAR NOT NULL, size BIGINT NOT NULL, name VARCHAR NOT NULL, reader VARCHAR NOT NULL,
+        parent VARCHAR, locator VARCHAR, entry BIGINT NOT NULL)""",
+    # Interchange columns are kept as the text that was read (so export round-trips exactly);
+    # at_utc, duration, from_e164 and to_e164 are their normalised, queryable forms; raw holds the
+    # source's own values (JSON) where a reader translated them (epoch ms, carrier time strings).
+    """CREATE TABLE IF NOT EXISTS events (
+        id VARCHAR NOT NULL, kind VARCHAR NOT NULL, from_party VARCHAR NOT NULL, to_party VARCHAR NOT NULL,
+        "at" VARCHAR NOT NULL, duration_s VARCHAR NOT NULL, status VARCHAR NOT NULL, text VARCHAR NOT NULL,
+        debt VARCHAR NOT NULL,
+        at_utc TIMESTAMP NOT NULL, duration DOUBLE, from_e164 VARCHAR NOT NULL, to_e164 VARCHAR NOT NULL,
+        evidence VARCHAR NOT NULL, locator VARCHAR NOT NULL, ord BIGINT NOT NULL, entry BIGINT NOT NULL,
+        raw VARCHAR NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS party_versions (
+        party VARCHAR NOT NULL, role VARCHAR NOT NULL, name VARCHAR NOT NULL, org VARCHAR NOT NULL,
+        relation VARCHAR NOT NULL, party_e164 VARCHAR NOT NULL, why VARCHAR NOT NULL,
+        evidence VARCHAR, locator VARCHAR, ord BIGINT NOT NULL, entry BIGINT NOT NULL)""",
+    # The current view of each party: its latest version.
+    """CREATE OR REPLACE VIEW parties AS
+        SELECT * EXCLUDE (rn) FROM (
+          SELECT *, row_number() OVER (PARTITION BY party ORDER BY entry DESC, ord DESC) AS rn
+          FROM party_versions) WHERE rn = 1""",
+]
+
+# Tables whose rows are covered by ledger result hashes. Other stages (labels, findings) add theirs
+# with register_table().
+DATA_TABLES: list[str] = ["evidence", "events", "party_versions"]
+_EXTRA_DDL: list[str] = []
+
+
+def register_table(name: str, ddl: str) -> None:
+    """Let a later stage (labels, findings, debts) keep its rows in the case under the ledger."""
+    if name not in DATA_TABLES:
+        DATA_TABLES.append(name)
+        _EXTRA_DDL.append(ddl)
+
+
+def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(path, read_only=read_only)
+    # Two cores here; DuckDB picks them up itself. Keep memory bounded for big imports.
+    con.execute("SET preserve_insertion_order = true")
+    if not read_only:
+        for stmt in DDL + _EXTRA_DDL:
+            con.execute(stmt)
+    return con
+
+
+def entry_hashes(con: duckdb.DuckDBPyConnection, table: str, seq: int | None = None) -> dict[int, str]:
+    """Hash of the rows each ledger entry wrote to `table`, independent of row order.
+
+    Each row is hashed as JSON (unambiguous quoting), the row hashes are sorted and hashed again.
+    """
+    where = "WHERE entry = ?" if seq is not None else ""
+    params = [seq] if seq is not None else []
+    rows = con.execute(
+        f"""SELECT entry, sha256(string_agg(h, '' ORDER BY h)) FROM (
+              SELECT entry, sha256(to_json(t)::VARCHAR) AS h FROM {table} t {where})
+            GROUP BY entry""",
+        params,
+    ).fetchall()
+    return {int(e): h for e, h in rows}

@@ -1,0 +1,67 @@
+"""The append-only, hash-chained ledger of everything done to a case.
+
+An entry is (seq, at, action, inputs, result, prev); its hash is the SHA-256 of that tuple as
+canonical JSON. `prev` is the hash of entry seq-1 (64 zeros for the first), so altering,
+removing or reordering any entry breaks the chain from that point on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+GENESIS = "0" * 64
+
+
+def canonical(obj: object) -> str:
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class Entry:
+    seq: int
+    at: str
+    action: str
+    inputs: str  # canonical JSON
+    result: str
+    prev: str
+    hash: str
+
+    @staticmethod
+    def compute_hash(seq: int, at: str, action: str, inputs: str, result: str, prev: str) -> str:
+        body = canonical({"seq": seq, "at": at, "action": action, "inputs": inputs, "result": result, "prev": prev})
+        return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+    def expected_hash(self) -> str:
+        return self.compute_hash(self.seq, self.at, self.action, self.inputs, self.result, self.prev)
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def result_hash(parts: dict[str, str]) -> str:
+    """One hash for what an entry produced: per-table row hashes, output file hashes, settings."""
+    return hashlib.sha256(canonical(parts).encode("utf-8")).hexdigest()
+
+
+def head(con) -> tuple[int, str]:
+    row = con.execute("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1").fetchone()
+    return (int(row[0]), row[1]) if row else (0, GENESIS)
+
+
+def append(con, action: str, inputs: dict, result: str) -> Entry:
+    seq, prev = head(con)
+    seq += 1
+    at = now()
+    inputs_json = canonical(inputs)
+    h = Entry.compute_hash(seq, at, action, inputs_json, result, prev)
+    con.execute("INSERT INTO ledger VALUES (?, ?, ?, ?, ?, ?, ?)", [seq, at, action, inputs_json, result, prev, h])
+    return Entry(seq, at, action, inputs_json, result, prev, h)
+
+
+def entries(con) -> list[Entry]:
+    rows = con.execute('SELECT seq, "at", action, inputs, result, prev, hash FROM ledger ORDER BY seq').fetchall()
+    return [Entry(int(r[0]), *r[1:]) for r in rows]

@@ -1,0 +1,1 @@
+"""Importers: one reader per source format, recognised by content. See registry.READERS."""

@@ -1,0 +1,194 @@
+"""Import evidence files into a case: store originals, stage rows, validate, merge, record.
+
+One call is one transaction: every file lands (each with its own ledger entry) or none does.
+Re-importing the same bytes is a no-op; events whose id is already in the case with the same
+content are skipped, so an import interrupted and run again leaves no duplicate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from dunwatch.case import Case, catalog
+from dunwatch.case import evidence as store
+from dunwatch.errors import UserError
+from dunwatch.i18n import t
+from dunwatch.ingest import registry
+from dunwatch.ingest.base import STAGE_DDL, Reader, Sink
+from dunwatch.parties.numbers import normalize
+
+ISO_8601 = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$"
+INTERCHANGE = ("kind", "from_party", "to_party", '"at"', "duration_s", "status", "text", "debt")
+
+
+@dataclass
+class ImportResult:
+    path: Path
+    reader: str
+    sha256: str
+    events: int = 0
+    parties: int = 0
+    attachments: int = 0
+    already: bool = False
+
+    def message(self) -> str:
+        if self.already:
+            return t("import.same", name=self.path.name)
+        return t("import.took", name=self.path.name, reader=self.reader, events=self.events, parties=self.parties)
+
+
+def import_files(case: Case, paths: list[str | Path], on_file: Callable[[Path, Reader], None] | None = None) -> list[ImportResult]:
+    plans = [(Path(p), registry.recognise(Path(p))) for p in paths]  # fail before touching the case
+    results: list[ImportResult] = []
+    with case.transaction():
+        for path, reader in plans:
+            if on_file:
+                on_file(path, reader)
+            results.append(_import_one(case, path, reader))
+    return results
+
+
+def _import_one(case: Case, path: Path, reader: Reader) -> ImportResult:
+    con = case.con
+    sha = store.sha256_file(path)
+    result = ImportResult(path, reader.name, sha)
+    if con.execute("SELECT 1 FROM evidence WHERE sha256 = ? AND parent IS NULL", [sha]).fetchone():
+        result.already = True
+        return result
+    store.store_file(case.path, path, sha)
+    seq = case.next_seq()
+    for ddl in STAGE_DDL:
+        con.execute(ddl)
+    con.execute("INSERT INTO evidence VALUES (?, ?, ?, ?, NULL, NULL, ?)", [sha, path.stat().st_size, path.name, reader.name, seq])
+    attachments: list[str] = []
+
+    def add_attachment(data: bytes, name: str, locator: str) -> str:
+        a_sha, _ = store.store_bytes(case.path, data)
+        if not con.execute("SELECT 1 FROM evidence WHERE sha256 = ?", [a_sha]).fetchone() and a_sha not in attachments:
+            con.execute("INSERT INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?)", [a_sha, len(data), name, reader.name, sha, locator, seq])
+            attachments.append(a_sha)
+        return a_sha
+
+    sink = Sink(con, case.path, sha, case.tz, case.region, add_attachment)
+    try:
+        reader.read(path, sink)
+        sink.flush()
+    except UserError:
+        raise
+    except (ValueError, KeyError, IndexError, UnicodeError, OSError) as e:
+        # A reader met input it could not make sense of: name the file and the problem.
+        raise UserError(f"{type(e).__name__}: {e}".splitlines()[0], path) from None
+
+    where = lambda loc: reader.where(path, loc)  # noqa: E731
+    _validate_events(con, path, where)
+    _validate_parties(con, path, where)
+    result.events = _merge_events(case, path, where, seq)
+    result.parties = _merge_parties(case, seq)
+    result.attachments = len(attachments)
+    case.record(seq, "import", {"evidence": sha, "name": path.name, "reader": reader.name})
+    return result
+
+
+def _first(con, sql: str):
+    return con.execute(sql + " ORDER BY evidence, ord LIMIT 1").fetchone()
+
+
+def _problem(path: Path, where, locator: str, key: str, **kw) -> UserError:
+    return UserError(t("csv.structure", where=where(locator), problem=t(key, **kw)), path)
+
+
+def _bad_value(path, where, locator, column, value, expected_key, **kw) -> UserError:
+    return _problem(path, where, locator, "csv.bad_value", column=column, value=value, expected=t(expected_key, **kw))
+
+
+def _validate_events(con, path: Path, where) -> None:
+    kinds = ", ".join(catalog.EVENT_KINDS)
+    statuses = ", ".join(catalog.CALL_STATUSES)
+    kind_list = ",".join(f"'{k}'" for k in catalog.EVENT_KINDS)
+    status_list = ",".join(f"'{s}'" for s in catalog.CALL_STATUSES)
+    checks = [
+        ("id = ''", "id", "id", "expect.nonempty", {}),
+        (f"kind NOT IN ({kind_list})", "kind", "kind", "expect.kind", {"allowed": kinds}),
+        (f"""NOT regexp_full_match("at", '{ISO_8601}') OR try_cast("at" AS TIMESTAMPTZ) IS NULL""", '"at"', "at", "expect.iso8601", {}),
+        ("duration_s <> '' AND coalesce(try_cast(duration_s AS DOUBLE) < 0, true)", "duration_s", "duration_s", "expect.number", {}),
+        (f"kind = 'call' AND status NOT IN ({status_list})", "status", "status", "expect.kind", {"allowed": statuses}),
+    ]
+    for cond, col, label, key, kw in checks:
+        row = _first(con, f"SELECT locator, {col} FROM stage_events WHERE {cond}")
+        if row:
+            raise _bad_value(path, where, row[0], label, row[1], key, **kw)
+    dup = con.execute(
+        """SELECT locator, id FROM (SELECT locator, id, ord, row_number() OVER (PARTITION BY id ORDER BY ord) AS n
+           FROM stage_events) WHERE n > 1 ORDER BY ord LIMIT 1""").fetchone()
+    if dup:
+        raise _problem(path, where, dup[0], "csv.duplicate", column="id", value=dup[1])
+
+
+def _validate_parties(con, path: Path, where) -> None:
+    roles = ", ".join(catalog.PARTY_ROLES)
+    role_list = ",".join(f"'{r}'" for r in catalog.PARTY_ROLES)
+    row = _first(con, "SELECT locator, party FROM stage_parties WHERE party = ''")
+    if row:
+        raise _bad_value(path, where, row[0], "party", row[1], "expect.nonempty")
+    row = _first(con, f"SELECT locator, role FROM stage_parties WHERE role NOT IN ({role_list})")
+    if row:
+        raise _bad_value(path, where, row[0], "role", row[1], "expect.kind", allowed=roles)
+    dup = con.execute(
+        """SELECT locator, party FROM (SELECT locator, party, ord, row_number() OVER (PARTITION BY party ORDER BY ord) AS n
+           FROM stage_parties) WHERE n > 1 ORDER BY ord LIMIT 1""").fetchone()
+    if dup:
+        raise _problem(path, where, dup[0], "csv.duplicate", column="party", value=dup[1])
+
+
+def _number_map(case: Case, values_sql: str) -> None:
+    """Normalise each distinct raw number once (phonenumbers is slow per call; numbers repeat)."""
+    con = case.con
+    raws = [r[0] for r in con.execute(values_sql).fetchall()]
+    con.execute("CREATE OR REPLACE TEMP TABLE _e164 (raw VARCHAR, e164 VARCHAR)")
+    if raws:
+        import pyarrow as pa
+
+        tbl = pa.table({"raw": raws, "e164": [normalize(r, case.region) for r in raws]})
+        con.register("_e164_batch", tbl)
+        con.execute("INSERT INTO _e164 SELECT * FROM _e164_batch")
+        con.unregister("_e164_batch")
+
+
+def _merge_events(case: Case, path: Path, where, seq: int) -> int:
+    con = case.con
+    same = " AND ".join(f"s.{c} = e.{c}" for c in INTERCHANGE)
+    clash = con.execute(
+        f"""SELECT s.locator, s.id FROM stage_events s JOIN events e ON s.id = e.id
+            WHERE NOT ({same}) ORDER BY s.ord LIMIT 1""").fetchone()
+    if clash:
+        raise _problem(path, where, clash[0], "csv.conflict", value=clash[1])
+    con.execute("DELETE FROM stage_events s WHERE s.id IN (SELECT id FROM events)")
+    _number_map(case, "SELECT from_party FROM stage_events UNION SELECT to_party FROM stage_events")
+    con.execute(
+        """INSERT INTO events
+           SELECT s.id, s.kind, s.from_party, s.to_party, s."at", s.duration_s, s.status, s.text, s.debt,
+                  CAST(s."at" AS TIMESTAMPTZ) AT TIME ZONE 'UTC', try_cast(nullif(s.duration_s, '') AS DOUBLE),
+                  f.e164, r.e164, s.evidence, s.locator, s.ord, ?, s.raw
+           FROM stage_events s JOIN _e164 f ON f.raw = s.from_party JOIN _e164 r ON r.raw = s.to_party
+           ORDER BY s.ord""",
+        [seq],
+    )
+    return con.execute("SELECT count(*) FROM events WHERE entry = ?", [seq]).fetchone()[0]
+
+
+def _merge_parties(case: Case, seq: int) -> int:
+    con = case.con
+    _number_map(case, "SELECT DISTINCT party FROM stage_parties")
+    # Only versions that change something are written, so re-importing a parties file adds nothing.
+    con.execute(
+        """INSERT INTO party_versions
+           SELECT s.party, s.role, s.name, s.org, s.relation, n.e164, s.why, s.evidence, s.locator, s.ord, ?
+           FROM stage_parties s JOIN _e164 n ON n.raw = s.party
+           LEFT JOIN parties p ON p.party = s.party
+           WHERE p.party IS NULL OR (p.role, p.name, p.org, p.relation) IS DISTINCT FROM (s.role, s.name, s.org, s.relation)
+           ORDER BY s.ord""",
+        [seq],
+    )
+    return con.execute("SELECT count(*) FROM party_versions WHERE entry = ?", [seq]).fetchone()[0]
