@@ -77,6 +77,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+def register(messages: dict[str, tuple[str, str]]) -> None:
+    """Let a module keep its own messages beside its code (keys prefixed by the module's area)."""
+    for key, pair in messages.items():
+        if key in MESSAGES and MESSAGES[key] != pair:
+            raise KeyError(f"message {key} defined twice")
+        if len(pair) != 2 or not all(pair):
+            raise ValueError(f"message {key} needs zh-CN and en")
+        MESSAGES[key] = pair
+
+
 def t(key: str, **kw: object) -> str:
     zh, en = MESSAGES[key]
     return (en if lang() == "en" else zh).format(**kw)

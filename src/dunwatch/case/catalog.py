@@ -37,6 +37,22 @@ DDL = [
         party VARCHAR NOT NULL, role VARCHAR NOT NULL, name VARCHAR NOT NULL, org VARCHAR NOT NULL,
         relation VARCHAR NOT NULL, party_e164 VARCHAR NOT NULL, why VARCHAR NOT NULL,
         evidence VARCHAR, locator VARCHAR, ord BIGINT NOT NULL, entry BIGINT NOT NULL)""",
+    # Conduct labels of text events (dunwatch.conduct); spans are JSON [[start, end], ...] into events.text.
+    """CREATE TABLE IF NOT EXISTS labels (
+        event_id VARCHAR NOT NULL, label VARCHAR NOT NULL, score DOUBLE NOT NULL, spans VARCHAR NOT NULL,
+        detector VARCHAR NOT NULL, entry BIGINT NOT NULL)""",
+    # Personal data found in event texts (ID numbers, bank cards, phone numbers, addresses).
+    """CREATE TABLE IF NOT EXISTS pii (
+        event_id VARCHAR NOT NULL, type VARCHAR NOT NULL, start_pos INTEGER NOT NULL, end_pos INTEGER NOT NULL,
+        detector VARCHAR NOT NULL, entry BIGINT NOT NULL)""",
+    # Who a number works for, and why we think so (dunwatch.parties.attribution); the user can overrule.
+    """CREATE TABLE IF NOT EXISTS attributions (
+        party_e164 VARCHAR NOT NULL, org VARCHAR NOT NULL, role VARCHAR NOT NULL, reason VARCHAR NOT NULL,
+        source VARCHAR NOT NULL, entry BIGINT NOT NULL)""",
+    # Findings of each `dunwatch check` run on the case; the latest run's entry holds the current ones.
+    """CREATE TABLE IF NOT EXISTS findings (
+        rule VARCHAR NOT NULL, pack VARCHAR NOT NULL, finding VARCHAR NOT NULL, ord BIGINT NOT NULL,
+        entry BIGINT NOT NULL)""",
     # The current view of each party: its latest version.
     """CREATE OR REPLACE VIEW parties AS
         SELECT * EXCLUDE (rn) FROM (
@@ -46,7 +62,7 @@ DDL = [
 
 # Tables whose rows are covered by ledger result hashes. Other stages (labels, findings) add theirs
 # with register_table().
-DATA_TABLES: list[str] = ["evidence", "events", "party_versions"]
+DATA_TABLES: list[str] = ["evidence", "events", "party_versions", "labels", "pii", "attributions", "findings"]
 _EXTRA_DDL: list[str] = []
 
 
