@@ -29,10 +29,12 @@ def stored_path(case_dir: Path, sha256: str) -> Path:
     return case_dir / "evidence" / sha256[:2] / sha256
 
 
-def _install(case_dir: Path, sha256: str, write) -> Path:
+def _install(case_dir: Path, sha256: str, write, created: list[Path] | None) -> Path:
     dest = stored_path(case_dir, sha256)
     if dest.exists() and sha256_file(dest) == sha256:
         return dest
+    if created is not None and not dest.exists():
+        created.append(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".incoming-")
     try:
@@ -50,14 +52,26 @@ def _install(case_dir: Path, sha256: str, write) -> Path:
     return dest
 
 
-def store_file(case_dir: Path, src: Path, sha256: str) -> Path:
+def store_file(case_dir: Path, src: Path, sha256: str, created: list[Path] | None = None) -> Path:
+    """Store `src`; a path newly written is appended to `created` so a failed operation can undo it."""
+
     def write(out):
         with open(src, "rb") as f:
             shutil.copyfileobj(f, out, CHUNK)
 
-    return _install(case_dir, sha256, write)
+    return _install(case_dir, sha256, write, created)
 
 
-def store_bytes(case_dir: Path, data: bytes) -> tuple[str, Path]:
+def store_bytes(case_dir: Path, data: bytes, created: list[Path] | None = None) -> tuple[str, Path]:
     sha256 = hashlib.sha256(data).hexdigest()
-    return sha256, _install(case_dir, sha256, lambda out: out.write(data))
+    return sha256, _install(case_dir, sha256, lambda out: out.write(data), created)
+
+
+def discard(paths: list[Path]) -> None:
+    """Undo the files an operation stored before it failed (its catalog rows were rolled back)."""
+    for path in paths:
+        try:
+            os.chmod(path, stat.S_IWUSR | stat.S_IRUSR)
+            path.unlink()
+        except FileNotFoundError:
+            pass

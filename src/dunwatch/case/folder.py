@@ -144,7 +144,7 @@ class Case:
 
     # -- queries --------------------------------------------------------------------------------
     def events(self) -> duckdb.DuckDBPyRelation:
-        """Events as a DuckDB relation (call .arrow() for an Arrow table)."""
+        """Events as a DuckDB relation (.to_arrow_table() gives an Arrow table)."""
         return self.con.sql("SELECT * FROM events ORDER BY entry, ord")
 
     def parties(self) -> duckdb.DuckDBPyRelation:

@@ -47,6 +47,15 @@ def verify(case: Case) -> Report:
     return report
 
 
+def _inputs(e: ledger.Entry) -> dict:
+    """An entry's inputs; an entry edited into invalid JSON is already reported as altered."""
+    try:
+        value = json.loads(e.inputs)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
 def _check_evidence(case: Case, report: Report) -> None:
     rows = case.con.execute("SELECT DISTINCT sha256, name FROM evidence ORDER BY sha256").fetchall()
     report.evidence_files = len(rows)
@@ -83,7 +92,7 @@ def _check_data(case: Case, entries: list[ledger.Entry], report: Report) -> None
     for e in entries:
         # Parts of a result outside the tables (settings, exported files) are kept in the entry's
         # inputs under "_result" (see Case.record), so the whole result can be recomputed.
-        parts = dict(json.loads(e.inputs).get("_result", {}))
+        parts = dict(_inputs(e).get("_result", {}))
         parts.update({table: hashes[e.seq] for table, hashes in by_table.items() if e.seq in hashes})
         if ledger.result_hash(parts) != e.result:
             report.problems.append(Problem("data_altered", str(e.seq)))
@@ -93,6 +102,6 @@ def _check_settings(case: Case, entries: list[ledger.Entry], report: Report) -> 
     settings_entries = [e for e in entries if e.action in ("case.init", "case.settings")]
     if not settings_entries:
         return
-    recorded = json.loads(settings_entries[-1].inputs)
+    recorded = _inputs(settings_entries[-1])
     if {k: recorded.get(k) for k in SETTINGS_KEYS} != {k: case.settings.get(k) for k in SETTINGS_KEYS}:
         report.problems.append(Problem("settings_altered", "case.json"))

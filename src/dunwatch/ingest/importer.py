@@ -42,22 +42,27 @@ class ImportResult:
 def import_files(case: Case, paths: list[str | Path], on_file: Callable[[Path, Reader], None] | None = None) -> list[ImportResult]:
     plans = [(Path(p), registry.recognise(Path(p))) for p in paths]  # fail before touching the case
     results: list[ImportResult] = []
-    with case.transaction():
-        for path, reader in plans:
-            if on_file:
-                on_file(path, reader)
-            results.append(_import_one(case, path, reader))
+    created: list[Path] = []  # evidence files this import wrote, removed again if it fails
+    try:
+        with case.transaction():
+            for path, reader in plans:
+                if on_file:
+                    on_file(path, reader)
+                results.append(_import_one(case, path, reader, created))
+    except BaseException:
+        store.discard(created)
+        raise
     return results
 
 
-def _import_one(case: Case, path: Path, reader: Reader) -> ImportResult:
+def _import_one(case: Case, path: Path, reader: Reader, created: list[Path]) -> ImportResult:
     con = case.con
     sha = store.sha256_file(path)
     result = ImportResult(path, reader.name, sha)
     if con.execute("SELECT 1 FROM evidence WHERE sha256 = ? AND parent IS NULL", [sha]).fetchone():
         result.already = True
         return result
-    store.store_file(case.path, path, sha)
+    store.store_file(case.path, path, sha, created)
     seq = case.next_seq()
     for ddl in STAGE_DDL:
         con.execute(ddl)
@@ -65,7 +70,7 @@ def _import_one(case: Case, path: Path, reader: Reader) -> ImportResult:
     attachments: list[str] = []
 
     def add_attachment(data: bytes, name: str, locator: str) -> str:
-        a_sha, _ = store.store_bytes(case.path, data)
+        a_sha, _ = store.store_bytes(case.path, data, created)
         if not con.execute("SELECT 1 FROM evidence WHERE sha256 = ?", [a_sha]).fetchone() and a_sha not in attachments:
             con.execute("INSERT INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?)", [a_sha, len(data), name, reader.name, sha, locator, seq])
             attachments.append(a_sha)

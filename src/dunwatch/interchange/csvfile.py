@@ -102,11 +102,16 @@ def load_varchar(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], 
         raise UserError(str(e).splitlines()[0], path) from None
 
 
+# RFC 4180 line ends. They also make the csv module quote a field holding a lone CR, which it
+# leaves bare when the line end is "\n" (and which a reader would then take for a line break).
+LINE_END = "\r\n"
+
+
 def write_rows(path: Path, header: tuple[str, ...], rows) -> int:
-    """Write an interchange CSV: UTF-8 without BOM, \\n line ends, quotes only where needed."""
+    """Write an interchange CSV: UTF-8 without BOM, CRLF line ends, quotes only where needed."""
     n = 0
     with open(path, "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        w = csv.writer(f, lineterminator=LINE_END, quoting=csv.QUOTE_MINIMAL)
         w.writerow(header)
         for row in rows:
             w.writerow(row)
@@ -116,7 +121,7 @@ def write_rows(path: Path, header: tuple[str, ...], rows) -> int:
 
 def to_text(header: tuple[str, ...], rows) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csv.writer(buf, lineterminator=LINE_END)
     w.writerow(header)
     w.writerows(rows)
     return buf.getvalue()
