@@ -23,6 +23,7 @@ demo: $(STAMP)
 	$(BIN)/dunwatch demo --out demo-case
 
 test: $(STAMP)
+	scripts/install-debian-packages.sh
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
