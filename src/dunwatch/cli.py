@@ -23,7 +23,14 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "verify": ("dunwatch.commands.verify_cmd", "verify", "核验证据哈希与账本链 / Verify evidence hashes and the ledger chain"),
     "party": ("dunwatch.commands.party_cmd", "party", "标记号码的身份（催收方、联系人…）/ Tag a number's role (collector, contact…)"),
     "formats": ("dunwatch.commands.formats_cmd", "formats", "列出可导入的文件格式 / List the file formats dunwatch can import"),
+    "classify": ("dunwatch.commands.classify_cmd", "classify", "给消息打催收行为标签 / Label message texts with conduct labels"),
+    "conduct": ("dunwatch.commands.conduct_cmd", "conduct", "评估、训练行为分类器 / Measure and retrain the conduct classifier"),
+    "apr": ("dunwatch.commands.apr_cmd", "apr", "借款的真实年化成本及法定上限 / The true annual cost of a loan, against the legal caps"),
+    "loan": ("dunwatch.commands.loan_cmd", "loan", "把借款记入案件并计算成本 / Add a debt to a case and show its cost"),
+    "check": ("dunwatch.commands.check_cmd", "check", "按规则包检查催收行为 / Check events against a jurisdiction's rule pack"),
     "demo": ("dunwatch.commands.demo_cmd", "demo", "用内置合成演示案件跑完整流程 / Run the whole flow on the bundled synthetic demo case"),
+    "report": ("dunwatch.commands.report_cmd", "report", "生成证据材料（HTML/PDF）和投诉信 / Write the dossier (HTML/PDF) and complaint letters"),
+    "serve": ("dunwatch.commands.serve_cmd", "serve", "启动本机网页界面（仅本机访问）/ Start the local web app (127.0.0.1 only)"),
 }
 
 

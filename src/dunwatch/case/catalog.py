@@ -53,6 +53,17 @@ DDL = [
     """CREATE TABLE IF NOT EXISTS findings (
         rule VARCHAR NOT NULL, pack VARCHAR NOT NULL, finding VARCHAR NOT NULL, ord BIGINT NOT NULL,
         entry BIGINT NOT NULL)""",
+    # Debts (dunwatch.loans): the facts that decide which rate cap applies, one row per version
+    # (the latest entry is current); '' = not known. Their cash flows: amounts are exact decimal
+    # text, positive = received by the borrower; evidence/locator point into a flows file, or are
+    # NULL / "scheme installment k" for flows expanded from a quoted scheme (scheme holds it, JSON).
+    """CREATE TABLE IF NOT EXISTS debts (
+        debt VARCHAR NOT NULL, lender_type VARCHAR NOT NULL, contract_date VARCHAR NOT NULL, lender VARCHAR NOT NULL,
+        cash_loan VARCHAR NOT NULL, lpr VARCHAR NOT NULL, contract_principal VARCHAR NOT NULL, scheme VARCHAR NOT NULL,
+        evidence VARCHAR, entry BIGINT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS debt_flows (
+        debt VARCHAR NOT NULL, ord BIGINT NOT NULL, "date" DATE NOT NULL, amount VARCHAR NOT NULL, note VARCHAR NOT NULL,
+        evidence VARCHAR, locator VARCHAR NOT NULL, entry BIGINT NOT NULL)""",
     # The current view of each party: its latest version.
     """CREATE OR REPLACE VIEW parties AS
         SELECT * EXCLUDE (rn) FROM (
@@ -62,7 +73,8 @@ DDL = [
 
 # Tables whose rows are covered by ledger result hashes. Other stages (labels, findings) add theirs
 # with register_table().
-DATA_TABLES: list[str] = ["evidence", "events", "party_versions", "labels", "pii", "attributions", "findings"]
+DATA_TABLES: list[str] = ["evidence", "events", "party_versions", "labels", "pii", "attributions", "findings",
+                          "debts", "debt_flows"]
 _EXTRA_DDL: list[str] = []
 
 

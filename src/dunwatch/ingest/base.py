@@ -60,6 +60,8 @@ class Sink:
     tz: str
     region: str
     add_attachment: Callable[[bytes, str, str], str]
+    # Told (bytes or rows done, total) as a reader goes, so the CLI can draw a progress bar.
+    progress: Callable[[int, int], None] | None = None
     batch: int = 50_000
     _events: list = field(default_factory=list)
     _parties: list = field(default_factory=list)
@@ -88,6 +90,16 @@ class Sink:
               relation: str = "", why: str = "") -> None:
         self._pord += 1
         self._parties.append((party, role, name, org, relation, why, locator, self._pord, self.evidence))
+
+    def take_ords(self, n: int) -> int:
+        """Reserve n consecutive `ord` numbers for rows a reader stages itself; returns the first."""
+        first = self._ord + 1
+        self._ord += n
+        return first
+
+    def report(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(done, total)
 
     def attachment(self, data: bytes, name: str, locator: str) -> str:
         """Store an embedded file (an MMS image) as evidence of its own; returns its SHA-256."""

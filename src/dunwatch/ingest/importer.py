@@ -13,6 +13,7 @@ from typing import Callable
 
 from dunwatch.case import Case, catalog
 from dunwatch.case import evidence as store
+from dunwatch.conduct.store import label_events
 from dunwatch.errors import UserError
 from dunwatch.i18n import t
 from dunwatch.ingest import registry
@@ -39,7 +40,8 @@ class ImportResult:
         return t("import.took", name=self.path.name, reader=self.reader, events=self.events, parties=self.parties)
 
 
-def import_files(case: Case, paths: list[str | Path], on_file: Callable[[Path, Reader], None] | None = None) -> list[ImportResult]:
+def import_files(case: Case, paths: list[str | Path], on_file: Callable[[Path, Reader], None] | None = None,
+                 on_progress: Callable[[int, int], None] | None = None) -> list[ImportResult]:
     plans = [(Path(p), registry.recognise(Path(p))) for p in paths]  # fail before touching the case
     results: list[ImportResult] = []
     created: list[Path] = []  # evidence files this import wrote, removed again if it fails
@@ -48,14 +50,15 @@ def import_files(case: Case, paths: list[str | Path], on_file: Callable[[Path, R
             for path, reader in plans:
                 if on_file:
                     on_file(path, reader)
-                results.append(_import_one(case, path, reader, created))
+                results.append(_import_one(case, path, reader, created, on_progress))
     except BaseException:
         store.discard(created)
         raise
     return results
 
 
-def _import_one(case: Case, path: Path, reader: Reader, created: list[Path]) -> ImportResult:
+def _import_one(case: Case, path: Path, reader: Reader, created: list[Path],
+                on_progress: Callable[[int, int], None] | None = None) -> ImportResult:
     con = case.con
     sha = store.sha256_file(path)
     result = ImportResult(path, reader.name, sha)
@@ -76,7 +79,7 @@ def _import_one(case: Case, path: Path, reader: Reader, created: list[Path]) -> 
             attachments.append(a_sha)
         return a_sha
 
-    sink = Sink(con, case.path, sha, case.tz, case.region, add_attachment)
+    sink = Sink(con, case.path, sha, case.tz, case.region, add_attachment, progress=on_progress)
     try:
         reader.read(path, sink)
         sink.flush()
@@ -92,6 +95,7 @@ def _import_one(case: Case, path: Path, reader: Reader, created: list[Path]) -> 
     result.events = _merge_events(case, path, where, seq)
     result.parties = _merge_parties(case, seq)
     result.attachments = len(attachments)
+    label_events(con, seq)  # conduct labels of the new text events, covered by this entry
     case.record(seq, "import", {"evidence": sha, "name": path.name, "reader": reader.name})
     return result
 

@@ -7,8 +7,21 @@ from pathlib import Path
 from dunwatch.errors import bad_input
 from dunwatch.ingest.base import Reader
 from dunwatch.ingest.interchange_csv import EventsCsv, PartiesCsv
+from dunwatch.ingest.android_calllog import AndroidCallLog
+from dunwatch.ingest.android_contacts import AndroidContacts
+from dunwatch.ingest.android_mmssms import AndroidMmsSms
+from dunwatch.ingest.carrier_bill import CarrierBillCsv, CarrierBillXlsx
+from dunwatch.ingest.ios_addressbook import IosAddressBook
+from dunwatch.ingest.ios_callhistory import IosCallHistory
+from dunwatch.ingest.ios_sms import IosSms
+from dunwatch.ingest.smsbackup_calls import SmsBackupCalls
+from dunwatch.ingest.smsbackup_messages import SmsBackupMessages
+from dunwatch.ingest.vcard import VCard
 
 READERS: list[Reader] = [EventsCsv(), PartiesCsv()]
+# Phone and carrier exports (issue 3).
+READERS += [SmsBackupMessages(), SmsBackupCalls(), AndroidContacts(), AndroidCallLog(), AndroidMmsSms(), IosSms(),
+            IosCallHistory(), IosAddressBook(), VCard(), CarrierBillCsv(), CarrierBillXlsx()]
 
 HEAD_BYTES = 1 << 16
 

@@ -1,0 +1,63 @@
+"""SMS Backup & Restore (SyncTech) call-log backups: `<calls>` with `<call>`.
+
+Recognised by the root element `<calls>`. `date` is epoch ms, `duration` seconds, `type` the AOSP
+call type, `presentation` 1 allowed / 2 restricted / 3 unknown / 4 payphone — hidden-number calls
+keep their number field as written and the presentation code in raw (research §2.4).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree
+
+from dunwatch.i18n import t
+from dunwatch.ingest.base import Reader, Sink
+from dunwatch.ingest.callcodes import absent, call_status
+from dunwatch.ingest.problems import problem
+from dunwatch.ingest.staging import OWNER, EventBatch
+from dunwatch.ingest.times import ms_from_text
+from dunwatch.ingest.xmlstream import DoctypeRefused, RepairedXml, elements, root_tag
+
+RAW = ("date", "type", "duration", "number", "presentation", "contact_name")
+
+
+class SmsBackupCalls(Reader):
+    name = "sms-backup-restore-calls"
+    reads = {"zh-CN": "SMS Backup & Restore 通话记录备份（XML）", "en": "SMS Backup & Restore call log (XML)"}
+    extensions = (".xml",)
+    source = "SyncTech 'Fields in XML Backup Files'; research/formats-and-anchors.md §2.4"
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        return root_tag(head) == "calls"
+
+    def read(self, path: Path, sink: Sink) -> None:
+        batch = EventBatch(sink, RAW)
+        n = 0
+        stream = RepairedXml(path, sink.report)
+        try:
+            for elem in elements(stream, ("call",)):
+                n += 1
+                _call(path, elem.attrib, f"call[{n}]", batch)
+        except etree.XMLSyntaxError as e:
+            after = t("ingest.xml_after", locator=f"call[{n}]") if n else t("ingest.xml_start")
+            raise problem(path, f"line {e.position[0]}", "ingest.xml_syntax", after=after, message=e.msg) from None
+        except DoctypeRefused:
+            raise problem(path, t("ingest.xml_start"), "ingest.xml_dtd") from None
+        finally:
+            stream.close()
+        batch.close()
+
+
+def _call(path: Path, a, loc: str, batch: EventBatch) -> None:
+    ms = ms_from_text(a.get("date"))
+    if ms is None:
+        raise problem(path, loc, "ingest.bad_time", field="date", value=a.get("date"))
+    duration = a.get("duration", "0")
+    if not duration.isdigit():
+        raise problem(path, loc, "ingest.bad_number", field="duration", value=duration)
+    status, outgoing = call_status(a.get("type", ""), int(duration))
+    number = absent(a.get("number"))
+    raw = (a.get("date"), a.get("type"), duration, a.get("number"), a.get("presentation"), absent(a.get("contact_name")))
+    batch.add("call", OWNER if outgoing else number, number if outgoing else OWNER, loc, at_ms=ms,
+              duration_s=str(int(duration)), status=status, raw=raw)

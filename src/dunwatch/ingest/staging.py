@@ -1,0 +1,105 @@
+"""Columnar staging shared by the phone-export readers: one way to turn source rows into events.
+
+A reader hands over source values (epoch milliseconds in UTC, or a wall-clock string in the case's
+time zone) and DuckDB does the per-row work in bulk: the ISO 8601 time with the case's UTC offset,
+the event id and the raw JSON. That keeps a 2-million-message backup inside the time budget and
+gives every reader the same time format, so the same message read from two sources (an SMS Backup
+XML and mmssms.db) gets the same id.
+
+Event ids are content ids: kind + a hash of (kind, from, to, at, duration, status, text). Importing a
+newer backup that repeats older messages therefore adds only the new ones. Exact repeats inside one
+file (backups often hold a message twice after a restore, see ragibson/SMS-MMS-deduplication) are
+kept once, at their first place in the file.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+import pyarrow as pa
+
+from dunwatch.ingest.base import Sink
+
+# The phone's owner (the borrower whose phone the export came from): phone exports do not say the
+# owner's own number, so events write it as empty ("this phone"), as docs/formats.md allows.
+OWNER = ""
+
+_COLS = ("kind", "from_party", "to_party", "duration_s", "status", "text", "locator")
+
+
+class EventBatch:
+    """Collects events column by column and stages them in batches."""
+
+    def __init__(self, sink: Sink, raw_names: tuple[str, ...], size: int = 50_000):
+        self.sink = sink
+        self.raw_names = raw_names
+        self.size = size
+        self._cols: dict[str, list] = {}
+        self._reset()
+        # Names may come from the evidence (a bill's headers): quoted as SQL string literals.
+        raw_json = "json_object(" + ", ".join("'" + n.replace("'", "''") + f"', r{i}" for i, n in enumerate(raw_names)) + ")::VARCHAR" if raw_names else "''"
+        local = "timezone($tz, ts)"
+        offset = f"CAST(round(epoch({local}) - epoch(ts)) AS INTEGER)"
+        self._sql = f"""
+            INSERT INTO stage_events
+            WITH t AS (
+              SELECT *, CASE WHEN at_ms IS NOT NULL THEN make_timestamptz(at_ms * 1000)
+                             ELSE timezone($tz, CAST(at_local AS TIMESTAMP)) END AS ts FROM _eb),
+            f AS (
+              SELECT *, strftime({local}, '%Y-%m-%dT%H:%M:%S')
+                 || CASE WHEN at_ms IS NOT NULL AND at_ms % 1000 <> 0 THEN '.' || lpad(CAST(at_ms % 1000 AS VARCHAR), 3, '0') ELSE '' END
+                 || CASE WHEN {offset} < 0 THEN '-' ELSE '+' END
+                 || lpad(CAST(abs({offset}) // 3600 AS VARCHAR), 2, '0') || ':'
+                 || lpad(CAST(abs({offset}) % 3600 // 60 AS VARCHAR), 2, '0') AS at_iso
+              FROM t)
+            SELECT kind || ':' || substr(md5(concat_ws(chr(31), kind, from_party, to_party, at_iso, duration_s, status, text)), 1, 16),
+                   kind, from_party, to_party, at_iso, duration_s, status, text, '', {raw_json}, locator, ord, $evidence
+            FROM f ORDER BY ord"""
+
+    def _reset(self) -> None:
+        self._rows: list[tuple] = []
+
+    def add(self, kind: str, from_party: str, to_party: str, locator: str, *, at_ms: int | None = None,
+            at_local: datetime | None = None, duration_s: str = "", status: str = "", text: str = "",
+            raw: tuple = ()) -> None:
+        """One event. Exactly one of at_ms (UTC epoch milliseconds) and at_local (naive wall-clock
+        time in the case's time zone) is given; raw holds the source's values for raw_names."""
+        local = at_local.strftime("%Y-%m-%d %H:%M:%S") if at_local is not None else None
+        self._rows.append((kind, from_party, to_party, duration_s, status, text, locator, at_ms, local, *raw))
+        if len(self._rows) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        n = len(self._rows)
+        if not n:
+            return
+        first = self.sink.take_ords(n)
+        columns = list(zip(*self._rows))
+        names = [*_COLS, "at_ms", "at_local", *(f"r{i}" for i in range(len(self.raw_names)))]
+        arrays = {}
+        for name, values in zip(names, columns):
+            if name == "at_ms":
+                arrays[name] = pa.array(values, type=pa.int64())
+            else:
+                arrays[name] = pa.array([None if v is None else str(v) for v in values] if name.startswith("r") else values,
+                                        type=pa.string())
+        arrays["ord"] = pa.array(range(first, first + n), type=pa.int64())
+        con = self.sink.con
+        con.register("_eb", pa.table(arrays))
+        try:
+            con.execute(self._sql, {"tz": self.sink.tz, "evidence": self.sink.evidence})
+        except duckdb.Error as e:  # a time outside what DuckDB can hold, and the like
+            raise ValueError(str(e).splitlines()[0]) from None
+        finally:
+            con.unregister("_eb")
+        self._reset()
+
+    def close(self) -> None:
+        """Stage what is left and keep exact repeats once (see the module docstring)."""
+        self.flush()
+        self.sink.con.execute(
+            """DELETE FROM stage_events WHERE evidence = $e AND ord IN (
+                 SELECT ord FROM (SELECT ord, row_number() OVER (PARTITION BY id ORDER BY ord) AS n
+                                  FROM stage_events WHERE evidence = $e) WHERE n > 1)""",
+            {"e": self.sink.evidence})

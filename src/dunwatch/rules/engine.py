@@ -1,0 +1,116 @@
+"""Evaluate a pack's rules as relational queries on an engine: DuckDB (default) or Spark.
+
+An engine only has to register the input relations (dw_events, dw_parties, dw_labels, dw_costs),
+keep a named result (`materialize`) and run a query. The SQL is the same text on both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dunwatch.rules import kinds, prelude
+from dunwatch.rules.pack import Pack
+
+COLUMNS = ("rule", "debtor", "subject", "tag", "ref", "t0", "t1", "n", "x", "ids")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One finding as the query returned it (see kinds.py for what each column means)."""
+
+    rule: str
+    debtor: str | None
+    subject: str | None
+    tag: str | None
+    ref: str | None
+    t0: int | None
+    t1: int | None
+    n: int
+    x: int
+    ids: tuple[str, ...]
+
+    @classmethod
+    def of(cls, values) -> "Row":
+        d = dict(zip(COLUMNS, values))
+        ids = list(d["ids"] or [])
+        # DuckDB keeps NULLs in array_agg and Spark drops them: drop them here too.
+        d["ids"] = tuple(sorted(i for i in ids if i is not None))
+        d["n"], d["x"] = int(d["n"] or 0), int(d["x"] or 0)
+        d["t0"] = None if d["t0"] is None else int(d["t0"])
+        d["t1"] = None if d["t1"] is None else int(d["t1"])
+        return cls(**d)
+
+
+class DuckDBEngine:
+    name = "duckdb"
+
+    def __init__(self, con):
+        self.con = con
+
+    def materialize(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+
+    def rows(self, sql: str) -> list[tuple]:
+        return self.con.execute(sql).fetchall()
+
+    def arrow(self, sql: str):
+        return self.con.execute(sql).fetch_arrow_table()
+
+    def drop(self, name: str) -> None:
+        self.con.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+class SparkEngine:
+    name = "spark"
+
+    def __init__(self, spark):
+        self.spark = spark
+        self._cached: dict[str, object] = {}
+
+    def materialize(self, name: str, sql: str) -> None:
+        df = self.spark.sql(sql).cache()
+        df.createOrReplaceTempView(name)
+        self._cached[name] = df
+
+    def rows(self, sql: str) -> list[tuple]:
+        return [tuple(r) for r in self.spark.sql(sql).collect()]
+
+    def arrow(self, sql: str):
+        return self.spark.sql(sql).toArrow()
+
+    def drop(self, name: str) -> None:
+        df = self._cached.pop(name, None)
+        if df is not None:
+            df.unpersist()
+        self.spark.catalog.dropTempView(name)
+
+
+def prepare(engine, pack: Pack, tz: str) -> None:
+    """Build dw_ev and dw_lab from the registered inputs."""
+    lo, hi = engine.rows("SELECT min(at_s), max(at_s) FROM dw_events")[0]
+    engine.materialize("dw_ev", prelude.events_sql(prelude.offset_sql(tz, lo, hi)))
+    also = sorted({k for r in pack.rules if r.kind == "labelled" for k in r.params["also_kinds"]})
+    engine.materialize("dw_lab", prelude.labelled_sql(also))
+
+
+def rule_sql(rule) -> str:
+    return kinds.KINDS[rule.kind].sql(rule.id, rule.params)
+
+
+def pack_sql(pack: Pack) -> str:
+    """The whole pack as one query (one job for Spark; DuckDB runs the branches in parallel)."""
+    return "\nUNION ALL\n".join(f"SELECT * FROM ({rule_sql(r)}) r{i}" for i, r in enumerate(pack.rules))
+
+
+def evaluate(engine, pack: Pack, tz: str) -> list[Row]:
+    """All findings of the pack, as rows, in a stable order."""
+    prepare(engine, pack, tz)
+    try:
+        out = [Row.of(v) for v in engine.rows(pack_sql(pack))]
+    finally:
+        engine.drop("dw_lab")
+        engine.drop("dw_ev")
+    order = {r.id: i for i, r in enumerate(pack.rules)}
+    out.sort(key=lambda r: (order[r.rule], r.debtor or "", r.t0 if r.t0 is not None else -1, r.subject or "",
+                            r.tag or "", r.ref or "", r.ids))
+    return out
