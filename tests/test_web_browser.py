@@ -151,6 +151,17 @@ def test_borrower_journey_in_chromium(server, tmp_path):
         _shot(page, "07-statement")
         page.click("#visit-form button[type=submit]")
         expect(page.locator("table.timeline")).to_contain_text("两个人在门口大声喊我的名字")
+        if features.loans_available():  # the loan's terms and the money that changed hands
+            page.click("nav.casenav a[href$='/statement']")
+            page.fill("#loan-form input[name=lender]", "示例速贷（合成平台）")
+            page.fill("#loan-form input[name=received_date]", "2026-01-01")
+            page.fill("#loan-form input[name=received_amount]", "2000")
+            for i, day in enumerate(("2026-01-08", "2026-01-15", "2026-01-22"), 1):
+                page.fill(f"#loan-form input[name=paid_date_{i}]", day)
+                page.fill(f"#loan-form input[name=paid_amount_{i}]", "800")
+            page.click("#loan-form button[type=submit]")
+            expect(page.locator(".flash.ok").first).to_contain_text("loan-demo-1")
+            _shot(page, "07b-loan")
 
         # 6. Findings.
         page.click("nav.casenav a[href$='/findings']")

@@ -135,7 +135,8 @@ def test_finding_filter_and_findings_page(demo):
     got = c.get("/api/cases/demo/events", params={"finding": rule, "limit": 5000}).json()
     assert {e["id"] for e in got["events"]} == cited
     page = c.get("/cases/demo/findings").text
-    assert page.count('<article class="finding') == len(found)
+    assert page.count('<article class="finding') == len({f["rule"] for f in found})
+    assert page.count('<details>') == len(found)  # every occurrence with its evidence
 
 
 def test_tagging_a_collector_updates_parties_and_findings(demo):
@@ -212,10 +213,33 @@ def test_a_bad_statement_is_refused_and_changes_nothing(demo):
     assert snapshot(case_dir) == before
 
 
-def test_loan_terms_need_the_loans_module(demo):
-    c, _ = demo
+def test_loan_terms_and_cash_flows_become_evidence(demo):
+    c, case_dir = demo
     page = c.get("/cases/demo/statement").text
-    assert ("尚不可用" in page) != features.loans_available()
+    if not features.loans_available():
+        assert "尚不可用" in page
+        return
+    assert 'id="loan-form"' in page and "loan-demo-1" in page
+    before = snapshot(case_dir)
+    form = {"csrf_token": csrf(c), "debt": "loan-demo-1", "lender": "示例速贷（合成平台）", "lender_type": "private",
+            "contract_date": "2026-01-01", "cash_loan": "yes", "received_date": "2026-01-01", "received_amount": "2000",
+            "paid_date_1": "2026-01-08", "paid_amount_1": "abc"}
+    r = c.post("/cases/demo/statement/loan", data=form)
+    assert "abc" in " ".join(_flashes(r.text)) and snapshot(case_dir) == before
+    form.update(paid_amount_1="800", paid_date_2="2026-01-15", paid_amount_2="800", paid_date_3="2026-01-22",
+                paid_amount_3="800")
+    r = c.post("/cases/demo/statement/loan", data=form)
+    notes = " ".join(_flashes(r.text))
+    assert "借款 loan-demo-1 已记入案件（4 笔现金流）" in notes, notes
+    with Case.open(case_dir) as case:
+        name, sha = case.con.execute("SELECT name, sha256 FROM evidence WHERE reader = 'loan-flows'").fetchone()
+        assert re.fullmatch(r"statement-loan-loan-demo-1-\d{8}T\d+\.csv", name)
+        stored = store.stored_path(case_dir, sha).read_text(encoding="utf-8")
+        assert stored.splitlines()[0] == "date,amount,note" and "2026-01-08,-800," in stored and "2026-01-01,2000," in stored
+        assert case.con.execute("SELECT count(*) FROM ledger WHERE action = 'loan.add'").fetchone() == (1,)
+    page = c.get("/cases/demo/statement").text
+    assert "loan-demo-1" in page and "示例速贷（合成平台）" in page
+    assert c.get("/api/cases/demo/verify").json()["ok"]
 
 
 def test_dossier_page(demo):

@@ -112,16 +112,14 @@ def apr(flows_file, principal, term, periods, repayment, monthly_fee_rate, month
       dunwatch apr --principal 10000 --term 12m --monthly-fee-rate 0.6% --lender-type bank
     """
     from dunwatch.loans.apr import apr as compute
-    from dunwatch.loans.apr import flows_of_scheme
-    from dunwatch.loans.flows import read_flows
+    from dunwatch.loans.apr import flows_cost, flows_of_scheme
 
     facts, scheme, cp = inputs(jurisdiction, flows_file, principal, term, periods, repayment, monthly_fee_rate,
                                monthly_rate, daily_rate, upfront, start, lender_type, contract_date, cash_loan, lpr,
                                contract_principal)
-    notes = []
-    if scheme is not None:
-        flows, notes = flows_of_scheme(scheme, facts)
-        cp = cp if cp is not None else scheme.principal
+    if scheme is None:
+        result = flows_cost(flows_file, period=period, convention=convention, facts=facts, contract_principal=cp)
     else:
-        flows = read_flows(flows_file)
-    show(compute(flows, period, convention, facts, cp, notes), as_json)
+        flows, notes = flows_of_scheme(scheme, facts)
+        result = compute(flows, period, convention, facts, cp if cp is not None else scheme.principal, notes)
+    show(result, as_json)

@@ -39,7 +39,8 @@ def eval_(corpus, split, write_docs):
       dunwatch conduct eval --write-docs docs/labels.md
     """
     from dunwatch.conduct import corpus as corpus_mod
-    from dunwatch.conduct.evaluate import evaluate, write_docs as write
+    from dunwatch.conduct.evaluate import evaluate
+    from dunwatch.conduct.evaluate import write_docs as write
 
     examples = [ex for ex in corpus_mod.load(corpus) if ex.split == split]
     report = evaluate(examples)

@@ -10,12 +10,14 @@ another label. `third_party_disclosure` is judged here from the text alone ("您
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Iterable, Iterator
+
+import numpy as np
 
 from dunwatch.conduct import pii as pii_detectors
-from dunwatch.conduct.labels import CONDUCT, LABELS, LAWFUL
+from dunwatch.conduct.labels import LABELS, LAWFUL
 from dunwatch.conduct.lexicon import lexicon
 from dunwatch.conduct.model import model
 from dunwatch.conduct.normalize import normalize, same_length
@@ -68,11 +70,11 @@ def _prepare(ident, text: str, mdl):
     normalized = normalize(text, base)
     accepted, _negated = lexicon().find(normalized.text)
     found = pii_detectors.find(base, text)
-    return ident, normalized, accepted, found, mdl.features(normalized.text)
+    return ident, normalized, accepted, found
 
 
-def _decide(prepared, probs, above, mdl, with_debt: bool) -> Result:
-    ident, normalized, accepted, found, _ids = prepared
+def _decide(prepared, probs: list[float], above: list[int], mdl, with_debt: bool) -> Result:
+    ident, normalized, accepted, found = prepared
     terms = lexicon().terms
     result = Result(ident, pii=found)
     if with_debt:
@@ -94,11 +96,12 @@ def _decide(prepared, probs, above, mdl, with_debt: bool) -> Result:
         if exposed:
             _add(result, "doxxing_pii", max(f.score for f in exposed), [(f.start, f.end) for f in exposed], "pii")
 
-    for j in above.nonzero()[0]:
-        label = mdl.labels[j]
-        if label == LAWFUL:
+    lawful_j = mdl.labels.index(LAWFUL) if LAWFUL in mdl.labels else None
+    for j in above:
+        if j == lawful_j:
             continue
-        p = float(probs[j])
+        label = mdl.labels[j]
+        p = probs[j]
         found_label = result.labels.get(label)
         if found_label:
             found_label["score"] = max(found_label["score"], p)
@@ -112,12 +115,12 @@ def _decide(prepared, probs, above, mdl, with_debt: bool) -> Result:
         result.labels = {label: found for label, found in result.labels.items() if found["strong"]}
 
     if not result.labels:
-        j = mdl.labels.index(LAWFUL) if LAWFUL in mdl.labels else None
-        by_model = j is not None and bool(above[j])
+        j = lawful_j
+        by_model = j is not None and j in above
         if lawful_hits or by_model:
             spans = lawful_hits or [normalized.original_span(s, e) for s, e in mdl.top_spans(normalized.text, j, _TOP_NGRAMS)]
             detectors = ({"lexicon"} if lawful_hits else set()) | ({"model"} if by_model else set())
-            score = max(lawful_score, float(probs[j]) if by_model else 0.0)
+            score = max(lawful_score, probs[j] if by_model else 0.0)
             result.labels[LAWFUL] = {"score": score, "spans": spans, "detectors": detectors, "strong": True}
     return result
 
@@ -132,9 +135,11 @@ def results(items: Iterable[tuple[object, str]], mdl=None, with_debt: bool = Fal
         chunk = [_prepare(ident, text or "", mdl) for ident, text in islice(it, BATCH)]
         if not chunk:
             return
-        probs = mdl.probabilities([p[4] for p in chunk])
-        above = probs >= mdl.thresholds
-        for prepared, row, row_above in zip(chunk, probs, above):
+        probs = mdl.probabilities([p[1].text for p in chunk])
+        above: list[list[int]] = [[] for _ in chunk]
+        for row, col in zip(*np.nonzero(probs >= mdl.thresholds)):
+            above[row].append(int(col))
+        for prepared, row, row_above in zip(chunk, probs.tolist(), above):
             yield _decide(prepared, row, row_above, mdl, with_debt)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -20,8 +21,7 @@ from dunwatch.conduct import normalize as norm
 # of a condition: "不还钱就上门"), and in English only filler words.
 _ZH_BREAK = re.compile(r"[,.!?;:\n就才否则]")
 _EN_FILLER = frozenset(
-    "a an the be ever going to come again any further anyone we i you it that this be been being "
-    "affiliated with associated from part of or".split())
+    ["a", "an", "the", "be", "ever", "going", "to", "come", "again", "any", "further", "anyone", "we", "i", "you", "it", "that", "this", "be", "been", "being", "affiliated", "with", "associated", "from", "part", "of", "or"])
 _EN_BREAK = re.compile(r"[,.!?;:]")
 _WORD_CHAR = re.compile(r"[a-z0-9]")
 _HAS_CJK = re.compile(f"[{norm.CJK}]")
@@ -39,8 +39,7 @@ class Term:
     weak: bool  # vague intimidation ("你等着"): counts only when nothing else is found
 
 
-@dataclass
-class Hit:
+class Hit(NamedTuple):
     term: int
     start: int
     end: int

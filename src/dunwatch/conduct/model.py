@@ -43,7 +43,7 @@ def decode(text: str, shape: tuple[int, ...]) -> np.ndarray:
 class Model:
     labels: tuple[str, ...]
     vocab: list[str]
-    weights: np.ndarray  # (len(vocab) + 1, len(labels)); the last row is zero (empty messages)
+    weights: np.ndarray  # (len(vocab) + 1, len(labels)); the last row is zero
     bias: np.ndarray
     thresholds: np.ndarray
     info: dict
@@ -51,10 +51,14 @@ class Model:
     def __post_init__(self) -> None:
         self.index = {gram: i for i, gram in enumerate(self.vocab)}
         self.low, self.high = self.info.get("ngram", (2, 3))
-        self.empty = len(self.vocab)
+        if (self.low, self.high) != (2, 3):
+            raise ValueError("the batch featuriser reads character 2- and 3-grams only")
+        keys = np.array([_key(g) for g in self.vocab], dtype=np.int64)
+        order = np.argsort(keys)
+        self._keys, self._ids = keys[order], order.astype(np.intp)
 
     @classmethod
-    def from_json(cls, data: dict) -> "Model":
+    def from_json(cls, data: dict) -> Model:
         labels, vocab = tuple(data["labels"]), data["vocab"]
         w = decode(data["weights"], (len(vocab), len(labels)))
         weights = np.vstack([w, np.zeros((1, len(labels)), np.float32)])
@@ -68,39 +72,55 @@ class Model:
             "thresholds": [round(float(t), 3) for t in self.thresholds], "info": self.info,
         }
 
-    def features(self, text: str) -> list[int]:
-        """Vocabulary ids of the n-grams in normalised `text` (repeats allowed: presence is what counts)."""
-        get = self.index.get
-        out = []
-        for n in range(self.low, self.high + 1):
-            for i in range(len(text) - n + 1):
-                j = get(text[i:i + n])
-                if j is not None:
-                    out.append(j)
-        return list(set(out))
-
     def top_spans(self, text: str, label: int, top: int = 3) -> list[tuple[int, int]]:
         """The n-grams of `text` that push `label` up most: what a reader should look at."""
+        get = self.index.get
+        column = self.weights[:, label]
         found = []
-        for n in range(self.low, self.high + 1):
-            for i in range(len(text) - n + 1):
-                j = self.index.get(text[i:i + n])
-                if j is not None and self.weights[j, label] > 0:
-                    found.append((float(self.weights[j, label]), i, i + n))
-        return [(s, e) for _, s, e in sorted(found, reverse=True)[:top]]
+        for n in (2, 3):
+            grams = map("".join, zip(*(text[k:] for k in range(n))))
+            for i, j in enumerate(map(get, grams)):
+                if j is not None and column[j] > 0:
+                    found.append((column[j], i, i + n))
+        found.sort(reverse=True)
+        return [(s, e) for _, s, e in found[:top]]
 
-    def probabilities(self, batch: list[list[int]]) -> np.ndarray:
-        """Probabilities (len(batch), len(labels)) for messages given as lists of vocabulary ids."""
-        if not batch:
-            return np.zeros((0, len(self.labels)), np.float32)
-        flat: list[int] = []
-        starts: list[int] = []
-        for ids in batch:
-            starts.append(len(flat))
-            flat.extend(ids)
-            flat.append(self.empty)  # keeps every segment non-empty for reduceat
-        sums = np.add.reduceat(self.weights[np.asarray(flat, dtype=np.intp)], np.asarray(starts, dtype=np.intp), axis=0)
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        """Probabilities (len(texts), len(labels)) for normalised texts, featurised all at once.
+
+        Each character is a code point < 0x110000, so a bigram is a*P+b and a trigram (a*P+b)*P+c
+        with P = 0x110000: exact, collision-free int64 keys, looked up in the sorted vocabulary."""
+        n = len(texts)
+        sums = np.zeros((n, len(self.labels)), np.float32)
+        if n and len(self._keys):
+            joined = "\x00".join(texts) + "\x00"  # NUL separates messages (normalisation removes NUL)
+            a = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+            lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.intp, count=n)
+            message = np.repeat(np.arange(n, dtype=np.int64), lengths)
+            live = a != 0
+            found_msg, found_id = [], []
+            for keys, ok, owner in (
+                (a[:-1] * _P + a[1:], live[:-1] & live[1:], message[:-1]),
+                ((a[:-2] * _P + a[1:-1]) * _P + a[2:], live[:-2] & live[1:-1] & live[2:], message[:-2]),
+            ):
+                pos = np.searchsorted(self._keys, keys)
+                pos[pos == len(self._keys)] = 0
+                hit = ok & (self._keys[pos] == keys)
+                found_msg.append(owner[hit])
+                found_id.append(self._ids[pos[hit]])
+            pairs = np.unique(np.concatenate(found_msg) * len(self.vocab) + np.concatenate(found_id))
+            np.add.at(sums, pairs // len(self.vocab), self.weights[pairs % len(self.vocab)])
         return 1.0 / (1.0 + np.exp(-(sums + self.bias)))
+
+
+_P = 0x110000
+
+
+def _key(gram: str) -> int:
+    key = 0
+    for ch in gram:
+        key = key * _P + ord(ch)
+    return key
 
 
 @lru_cache(maxsize=1)

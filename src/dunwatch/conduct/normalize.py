@@ -61,6 +61,7 @@ def _char_table() -> dict[int, str]:
     for cp in range(0xFF01, 0xFF5F):  # full-width ASCII block
         table[cp] = chr(cp - 0xFEE0)
     table[0x3000] = " "  # ideographic space
+    table[0] = " "  # NUL separates messages inside a batch (model.probabilities)
     # Chinese punctuation that has an ASCII twin: one form to match on.
     for a, b in {"，": ",", "。": ".", "！": "!", "？": "?", "；": ";", "：": ":"}.items():
         table[ord(a)] = b

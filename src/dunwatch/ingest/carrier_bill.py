@@ -131,13 +131,13 @@ def _row(path: Path, sink: Sink, batch: EventBatch, preset: Preset, cols: dict[s
     def get(f: str) -> str:  # noqa: E306
         i = cols.get(f)
         return cells[i] if i is not None and i < len(cells) else ""
-    if not get("at") and any(_TOTAL.search(c) for c in cells):
-        return
+    at_cell = row[cols["at"]] if cols["at"] < len(row) else None
+    if any(_TOTAL.search(c) for c in cells) and not isinstance(at_cell, datetime) and local_from_text(get("at")) is None:
+        return  # a total row (合计…) at the end of the bill
     for f in _REQUIRED[preset.kind]:
         if cols[f] >= len(row):
             raise problem(path, loc, "ingest.bill_short_row", column=preset.columns[f])
-    when = row[cols["at"]]
-    at = when.replace(tzinfo=None) if isinstance(when, datetime) else None
+    at = at_cell.replace(tzinfo=None) if isinstance(at_cell, datetime) else None
     if at is None:
         at = _parse_time(get("at"), preset.time_format)
     if at is None:

@@ -34,5 +34,7 @@ def stage_contacts(sink: Sink, contacts, why: str) -> None:
         if key in seen or key in kept_roles:
             continue
         seen.add(key)
-        sink.party(party=number, role="contact", name=c.name.strip(), org=c.org.strip(), relation=c.relation.strip(),
-                   why=why, locator=c.locator)
+        # Keyed by the normal form so that one number is one party across address books and
+        # exports; the number as written stays in `why` and in the evidence at `locator`.
+        sink.party(party=key, role="contact", name=c.name.strip(), org=c.org.strip(), relation=c.relation.strip(),
+                   why=f"{why}: {number}", locator=c.locator)

@@ -40,8 +40,8 @@ class IosSms(Reader):
             files = ("(SELECT group_concat(coalesce(a.transfer_name, a.filename), ',') FROM message_attachment_join j "
                      "JOIN attachment a ON a.ROWID = j.attachment_id WHERE j.message_id = m.ROWID)"
                      if db.has("message_attachment_join") and db.has("attachment") else "NULL")
-            sql = (f"SELECT m.ROWID, m.text, {db.column('message', 'attributedBody')}, m.date, m.is_from_me, "
-                   f"{db.column('message', 'service')}, h.id, {chat}, {files} "
+            sql = (f"SELECT m.ROWID, m.text, {db.column('message', 'attributedBody', alias='m')}, m.date, m.is_from_me, "
+                   f"{db.column('message', 'service', alias='m')}, h.id, {chat}, {files} "
                    "FROM message m LEFT JOIN handle h ON h.ROWID = m.handle_id ORDER BY m.ROWID")
             for rowid, text, body, date, from_me, service, handle, chat_id, attachments in db.rows("message", sql):
                 loc = f"message row {rowid}"

@@ -41,7 +41,7 @@ class SmsBackupCalls(Reader):
                 _call(path, elem.attrib, f"call[{n}]", batch)
         except etree.XMLSyntaxError as e:
             after = t("ingest.xml_after", locator=f"call[{n}]") if n else t("ingest.xml_start")
-            raise problem(path, f"line {e.position[0]}", "ingest.xml_syntax", after=after, message=e.msg) from None
+            raise problem(path, t("loc.line", line=e.position[0]), "ingest.xml_syntax", after=after, message=e.msg) from None
         except DoctypeRefused:
             raise problem(path, t("ingest.xml_start"), "ingest.xml_dtd") from None
         finally:

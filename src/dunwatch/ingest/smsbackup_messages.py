@@ -55,7 +55,7 @@ class SmsBackupMessages(Reader):
                     _mms(path, elem, last, batch, sink)
         except etree.XMLSyntaxError as e:
             after = t("ingest.xml_after", locator=last) if last else t("ingest.xml_start")
-            raise problem(path, f"line {e.position[0]}", "ingest.xml_syntax", after=after, message=e.msg) from None
+            raise problem(path, t("loc.line", line=e.position[0]), "ingest.xml_syntax", after=after, message=e.msg) from None
         except DoctypeRefused:
             raise problem(path, t("ingest.xml_start"), "ingest.xml_dtd") from None
         finally:

@@ -56,9 +56,10 @@ class Database:
     def has(self, table: str, *columns: str) -> bool:
         return has(self.tables, table, *columns)
 
-    def column(self, table: str, column: str, default_sql: str = "NULL") -> str:
+    def column(self, table: str, column: str, default_sql: str = "NULL", alias: str = "") -> str:
         """The column if this schema version has it, else a constant (vendors and versions drift)."""
-        return f'"{column}"' if column in self.tables.get(table, set()) else default_sql
+        prefix = f"{alias}." if alias else ""
+        return f'{prefix}"{column}"' if column in self.tables.get(table, set()) else default_sql
 
     def rows(self, where: str, sql: str, params: tuple = ()):
         try:

@@ -6,7 +6,8 @@ the event id and the raw JSON. That keeps a 2-million-message backup inside the 
 gives every reader the same time format, so the same message read from two sources (an SMS Backup
 XML and mmssms.db) gets the same id.
 
-Event ids are content ids: kind + a hash of (kind, from, to, at, duration, status, text). Importing a
+Event ids are content ids: kind + a hash of (kind, from, to, at, duration, status, text), with
+the numbers in their normal form. Importing a
 newer backup that repeats older messages therefore adds only the new ones. Exact repeats inside one
 file (backups often hold a message twice after a restore, see ragibson/SMS-MMS-deduplication) are
 kept once, at their first place in the file.
@@ -20,6 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from dunwatch.ingest.base import Sink
+from dunwatch.parties.numbers import normalize
 
 # The phone's owner (the borrower whose phone the export came from): phone exports do not say the
 # owner's own number, so events write it as empty ("this phone"), as docs/formats.md allows.
@@ -53,7 +55,7 @@ class EventBatch:
                  || lpad(CAST(abs({offset}) // 3600 AS VARCHAR), 2, '0') || ':'
                  || lpad(CAST(abs({offset}) % 3600 // 60 AS VARCHAR), 2, '0') AS at_iso
               FROM t)
-            SELECT kind || ':' || substr(md5(concat_ws(chr(31), kind, from_party, to_party, at_iso, duration_s, status, text)), 1, 16),
+            SELECT kind || ':' || substr(md5(concat_ws(chr(31), kind, from_key, to_key, at_iso, duration_s, status, text)), 1, 16),
                    kind, from_party, to_party, at_iso, duration_s, status, text, '', {raw_json}, locator, ord, $evidence
             FROM f ORDER BY ord"""
 
@@ -85,6 +87,12 @@ class EventBatch:
                 arrays[name] = pa.array([None if v is None else str(v) for v in values] if name.startswith("r") else values,
                                         type=pa.string())
         arrays["ord"] = pa.array(range(first, first + n), type=pa.int64())
+        # Ids hash the normal form of the numbers, so one call logged as 17100000011 by the phone and
+        # +8617100000011 by a backup app is one event.
+        region = self.sink.region
+        keys = {v: normalize(v, region) for v in set(columns[1]) | set(columns[2])}
+        arrays["from_key"] = pa.array([keys[v] for v in columns[1]], type=pa.string())
+        arrays["to_key"] = pa.array([keys[v] for v in columns[2]], type=pa.string())
         con = self.sink.con
         con.register("_eb", pa.table(arrays))
         try:
@@ -96,8 +104,11 @@ class EventBatch:
         self._reset()
 
     def close(self) -> None:
-        """Stage what is left and keep exact repeats once (see the module docstring)."""
+        """Stage what is left; keep exact repeats once, and leave out events the case already has
+        (the same act read earlier from another export, perhaps with the number written otherwise)."""
         self.flush()
+        self.sink.con.execute("DELETE FROM stage_events WHERE evidence = $e AND id IN (SELECT id FROM events)",
+                              {"e": self.sink.evidence})
         self.sink.con.execute(
             """DELETE FROM stage_events WHERE evidence = $e AND ord IN (
                  SELECT ord FROM (SELECT ord, row_number() OVER (PARTITION BY id ORDER BY ord) AS n

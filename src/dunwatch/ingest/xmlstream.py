@@ -28,6 +28,7 @@ _PROGRESS_EVERY = 8 << 20
 # and any hex ref are checked precisely below); everyday `&#10;` newlines do not match.
 _SUSPECT = re.compile(rb"&#(?:5[5-7]\d{3}|[0-8]|1[124-9]|2\d|3[01]|[xX][0-9a-fA-F]{1,6});")
 _REF = re.compile(rb"&#(?:(\d{1,7})|[xX]([0-9a-fA-F]{1,6}));")
+_HIGH_AT_END = re.compile(rb"&#(?:5[5-6]\d{3}|[xX][dD][89aAbB][0-9a-fA-F]{2});$")
 _DOCTYPE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _DECL_ENCODING = re.compile(r"""(<\?xml[^>]*?encoding\s*=\s*["'])[^"']*(["'])""")
 
@@ -127,9 +128,11 @@ class RepairedXml:
             # Hold back a possibly split reference (or surrogate pair) for the next read.
             cut = data.find(b"&", max(0, len(data) - 24))
             if cut == -1:
-                self._carry = b""
-            else:
-                data, self._carry = data[:cut], data[cut:]
+                cut = len(data)
+            tail = _HIGH_AT_END.search(data, max(0, cut - 12), cut)
+            if tail:  # the high half of a pair whose low half is held back: hold both
+                cut = tail.start()
+            data, self._carry = data[:cut], data[cut:]
             if data:
                 return repair_refs(data)
 
@@ -157,5 +160,7 @@ def root_tag(head: bytes) -> str | None:
         text = head[: len(head) // 2 * 2].decode(enc, errors="ignore")
     else:
         text = head.decode("utf-8", errors="ignore")
-    m = re.match(r"\ufeff?\s*(?:<\?[^>]*\?>\s*|<!--.*?-->\s*)*<([A-Za-z_][\w.\-]*)", text, re.DOTALL)
+    # A DOCTYPE is skipped here so that the reader, not "unknown format", refuses it.
+    m = re.match(r"\ufeff?\s*(?:<\?[^>]*\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)*<([A-Za-z_][\w.\-]*)",
+                 text, re.DOTALL)
     return m.group(1) if m else None

@@ -42,7 +42,10 @@ def header_of(head: bytes) -> list[str] | None:
         text = first.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    rows = list(csv.reader([text]))
+    try:
+        rows = list(csv.reader([text]))
+    except csv.Error:  # a stray CR in binary content (a SQLite file's first "line")
+        return None
     return [c.strip() for c in rows[0]] if rows else None
 
 

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from dunwatch.i18n import both
 from dunwatch.loans import caps, explain, periods, rates, schemes
-from dunwatch.loans.flows import Flow
+from dunwatch.errors import UserError
+from dunwatch.loans.flows import Flow, read_flows
 
 # A scheme given without a start or contract date is dated from here: the rates of a quoted
 # scheme do not depend on the calendar except through month lengths, and the result says so.
@@ -44,3 +45,14 @@ def apr(flows: list[Flow], period: str | periods.Period | None = None, conventio
     result["explanation"] = explain.explain(result, cost.period)
     result["flows"] = [f.as_json() for f in sorted(flows, key=lambda f: f.date)]
     return result
+
+
+def flows_cost(path, **kw) -> dict:
+    """apr() of a FLOWS.csv; an error about the flows names the file."""
+    flows = read_flows(path)
+    try:
+        return apr(flows, **kw)
+    except UserError as e:
+        if e.path is None:
+            raise UserError(e.problem, path) from None
+        raise

@@ -16,7 +16,7 @@ from decimal import Decimal
 from importlib import resources
 
 from dunwatch.errors import UserError
-from dunwatch.i18n import both, t
+from dunwatch.i18n import MESSAGES, both, t
 from dunwatch.loans.rates import Cost, rate_text
 
 # bank: commercial and rural banks; consumer_finance: licensed consumer-finance companies;
@@ -129,9 +129,10 @@ def evaluate(cost: Cost, facts: Facts) -> dict:
                 continue
             multiple = Decimal(cap["lpr_multiple"])
             rate = lpr * multiple
-            basis = both("loans.basis_lpr", title_zh=cap["title"]["zh-CN"], title_en=cap["title"]["en"], m=multiple.normalize(),
-                         lpr=_pct(lpr), day=facts.contract_date,
-                         since=lpr_from.isoformat() if lpr_from else "—", cap=_pct(rate))
+            kw = dict(m=multiple.normalize(), lpr=_pct(lpr), day=facts.contract_date,
+                      since=lpr_from.isoformat() if lpr_from else "—", cap=_pct(rate))
+            basis = {code: MESSAGES["loans.basis_lpr"][n].format(title=cap["title"][code], **kw)
+                     for n, code in enumerate(("zh-CN", "en"))}
             lpr_info = {"lpr": rate_text(lpr), "lpr_from": lpr_from.isoformat() if lpr_from else None, "lpr_source": lpr_source}
         else:
             rate = Decimal(cap["rate"])

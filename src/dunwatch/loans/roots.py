@@ -51,16 +51,18 @@ def _scan(terms: list[Term], simple_fraction: bool) -> np.ndarray:
     """Sign of the equation at each grid point s = ln(1+i)."""
     a = np.array([float(x.amount) for x in terms])
     u = np.array([float(x.periods) for x in terms])
-    s = _GRID[:, None]
-    if simple_fraction:
-        q = np.floor(u)
-        e = u - q
-        i = np.expm1(s)
-        logs = np.log(np.abs(a)) - np.log1p(e * i) - q * s
-    else:
-        logs = np.log(np.abs(a)) - u * s
-    m = logs.max(axis=1, keepdims=True)
-    return np.sign((np.sign(a) * np.exp(logs - m)).sum(axis=1))
+    block = max(1, 2_000_000 // len(terms))  # bounded memory for long flow lists
+    out = []
+    for start in range(0, len(_GRID), block):
+        s = _GRID[start:start + block, None]
+        if simple_fraction:
+            q = np.floor(u)
+            logs = np.log(np.abs(a)) - np.log1p((u - q) * np.expm1(s)) - q * s
+        else:
+            logs = np.log(np.abs(a)) - u * s
+        m = logs.max(axis=1, keepdims=True)
+        out.append(np.sign((np.sign(a) * np.exp(logs - m)).sum(axis=1)))
+    return np.concatenate(out)
 
 
 def equation(terms: list[Term], simple_fraction: bool):
@@ -69,11 +71,19 @@ def equation(terms: list[Term], simple_fraction: bool):
         # One fractional power per evaluation, then integer powers: (1+i)^(-n/q) = ((1+i)^(1/q))^(-n).
         q = math.lcm(*(x.periods.denominator for x in terms))
         if q <= 1_000_000:
-            parts = [(x.amount, int(x.periods * q)) for x in terms]
+            ordered = sorted((int(x.periods * q), x.amount) for x in terms)
+            steps = [(n - m, amount) for (m, _), (n, amount) in zip([(0, None), *ordered], ordered)]
 
             def f(i: Decimal) -> Decimal:
-                root = (1 + i) if q == 1 else (1 + i) ** (Decimal(1) / q)
-                return sum((amount * root ** -n for amount, n in parts), Decimal(0))
+                down = 1 / ((1 + i) if q == 1 else (1 + i) ** (Decimal(1) / q))
+                powers: dict[int, Decimal] = {}  # regular schedules repeat the same step
+                v, total = Decimal(1), Decimal(0)
+                for step, amount in steps:
+                    if step not in powers:
+                        powers[step] = down ** step
+                    v *= powers[step]
+                    total += amount * v
+                return total
 
             return f
     parts = []

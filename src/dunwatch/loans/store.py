@@ -69,7 +69,12 @@ def add_loan(case: Case, debt: str, facts: caps.Facts, flows_file: str | Path | 
         flows, notes = flows_of_scheme(scheme, facts)
         if contract_principal is None:
             contract_principal = scheme.principal
-    result = apr(flows, facts=facts, contract_principal=contract_principal, notes=notes)  # fails before any write
+    try:
+        result = apr(flows, facts=facts, contract_principal=contract_principal, notes=notes)  # fails before any write
+    except UserError as e:
+        if e.path is None and flows_file is not None:
+            raise UserError(e.problem, flows_file) from None
+        raise
     row = [debt, _text(facts.lender_type), _text(facts.contract_date), lender or "",
            {True: "yes", False: "no", None: ""}[facts.cash_loan], _text(facts.lpr), _text(contract_principal),
            json.dumps(scheme.as_json(), ensure_ascii=False, sort_keys=True) if scheme else ""]

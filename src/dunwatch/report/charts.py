@@ -17,6 +17,13 @@ from dunwatch.report.findings import RuleGroup
 from dunwatch.report.messages import tr
 
 WIDTH = 720
+# Fills are written as attributes, not classes: weasyprint matches CSS per SVG element, and a
+# heat map of a few months has thousands of cells.
+FILL = {"connected": "#1f4e79", "unanswered": "#9dc3e6", "contact": "#c0504d", "message": "#f4b183",
+        "quiet": "#d9d9d9", "heat": "#a50f15", "all": "#1f4e79",
+        "sev-high": "#b00020", "sev-medium": "#d46b08", "sev-low": "#5b6b7b"}
+STROKE = {"grid": ("#dddddd", 0.6, ""), "axis": ("#444444", 1, ""), "lane": ("#cccccc", 0.8, ""),
+          "limit": ("#cc0000", 1.6, "5 3")}
 DAYS_PER_ROW_LIMIT = 92  # beyond this the heat map shows one row per week
 
 
@@ -217,9 +224,11 @@ def timeline(rows, days: list[date], groups: list[RuleGroup], cited_days: dict[s
     total: dict[date, int] = {}
     for d, *_rest, n in rows:
         total[d] = total.get(d, 0) + n
-    lanes.append((tr("report.chart.all_contacts", lang), total, "all"))
+    # Over a long period one dot per lane and week keeps the chart readable (and light to draw).
+    bucket = (lambda per: _weekly(per, days[0])) if len(days) > DAYS_PER_ROW_LIMIT else (lambda per: per)
+    lanes.append((tr("report.chart.all_contacts", lang), bucket(total), "all"))
     for g in groups:
-        lanes.append((g.title.get(lang) or g.title.get("en") or g.rule, cited_days.get(g.rule, {}), f"sev-{g.severity}"))
+        lanes.append((g.title.get(lang) or g.title.get("en") or g.rule, bucket(cited_days.get(g.rule, {})), f"sev-{g.severity}"))
     left, right, lane_h, top_m = 204, 14, 26, 8
     height = top_m + lane_h * len(lanes) + 22
     svg = Svg(WIDTH, height)
@@ -243,3 +252,12 @@ def timeline(rows, days: list[date], groups: list[RuleGroup], cited_days: dict[s
         if i % every == 0:
             svg.texts.append(Text(x_of(d), height - 6, d.strftime("%m-%d"), "middle", "tick"))
     return svg
+
+
+def _weekly(per_day: dict[date, int], first: date) -> dict[date, int]:
+    """Counts per week (keyed by the week's first day, counted from `first`)."""
+    out: dict[date, int] = {}
+    for d, n in per_day.items():
+        week = first + timedelta(days=(d - first).days // 7 * 7)
+        out[week] = out.get(week, 0) + n
+    return out

@@ -8,6 +8,7 @@ bidi-override characters from every value instead (masking.plain).
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import os
 from importlib import resources
@@ -55,11 +56,13 @@ def _safe(value: object) -> object:
     return value if isinstance(value, Markup) else plain(value)
 
 
+@functools.lru_cache(maxsize=None)
 def html_env() -> jinja2.Environment:
     return jinja2.Environment(loader=_loader(), autoescape=True, undefined=jinja2.StrictUndefined,
                               finalize=_safe, trim_blocks=True, lstrip_blocks=True)
 
 
+@functools.lru_cache(maxsize=None)
 def text_env() -> jinja2.Environment:
     return jinja2.Environment(loader=_loader(), autoescape=False, undefined=jinja2.StrictUndefined,
                               finalize=plain, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
@@ -70,9 +73,12 @@ def _asset(name: str) -> Markup:
 
 
 def dossier_html(ctx: dict, limits: dict) -> str:
+    from dunwatch.report.charts import FILL, STROKE
+
     return html_env().get_template("dossier.html.j2").render(
         **ctx, limits=limits, css=_asset("dossier.css"), chart_css=_asset("charts.css"), font_face=font_face(),
-        kinds=KINDS, statuses=STATUSES)
+        kind_names={k: tr(f"report.kind.{k}", ctx["lang"]) for k in KINDS},
+        status_names={k: tr(f"report.status.{k}", ctx["lang"]) for k in STATUSES}, fill=FILL, stroke=STROKE, tooltips=limits.get("tooltips", False))
 
 
 def pdf_bytes(html: str) -> bytes:

@@ -89,7 +89,12 @@ def conduct_available() -> bool:
 
 # -- loans ----------------------------------------------------------------------------------------------
 def loans_available() -> bool:
-    return _module("dunwatch.loans") is not None
+    return _attr(("dunwatch.loans.store",), "add_loan") is not None
+
+
+def loan_costs(case) -> list[dict]:
+    fn = _attr(("dunwatch.loans.store",), "case_costs")
+    return list(fn(case)) if fn else []
 
 
 # -- dossier --------------------------------------------------------------------------------------------

@@ -199,6 +199,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.st.place": ("地点：{place}", "place: {place}"),
     "web.st.by_debtor": ("（借款人陈述）", " (borrower's statement)"),
     "web.st.reported_by": ("（由 {who} 告知借款人）", " (reported to the borrower by {who})"),
+    "web.loan.debt": ("借款编号", "Debt id"),
+    "web.loan.debt_hint": ("和证据里的借款编号一致；没有就自己起一个，如 loan-1", "As in your evidence; if there is none, make one up, e.g. loan-1"),
+    "web.loan.lender": ("平台或出借人", "Platform or lender"),
+    "web.loan.lender_type": ("出借人类型", "Kind of lender"),
+    "web.loan.contract_date": ("合同日期", "Contract date"),
+    "web.loan.cash_loan": ("是现金贷吗", "Is it a cash loan"),
+    "web.loan.principal": ("合同上写的借款金额（可不填）", "Amount written on the contract (optional)"),
+    "web.loan.received": ("你实际收到的钱（日期和金额）", "The money you actually received (date and amount)"),
+    "web.loan.paid": ("你每次还的钱（日期和金额）", "Each repayment you made (date and amount)"),
+    "web.loan.date": ("日期", "date"),
+    "web.loan.amount": ("金额，如 2000.00", "amount, e.g. 2000.00"),
+    "web.loan.unknown": ("不知道", "don't know"),
+    "web.loan.yes": ("是", "yes"),
+    "web.loan.no": ("不是", "no"),
+    "web.loan.received_note": ("借款人陈述：实际到手", "borrower's statement: amount received"),
+    "web.loan.paid_note": ("借款人陈述：第 {n} 次还款", "borrower's statement: repayment {n}"),
+    "web.lt.bank": ("银行", "bank"),
+    "web.lt.consumer_finance": ("消费金融公司", "consumer-finance company"),
+    "web.lt.microloan": ("小额贷款公司", "microloan company"),
+    "web.lt.other_licensed": ("其他持牌机构", "other licensed lender"),
+    "web.lt.private": ("个人或无牌机构（民间借贷）", "private person or unlicensed lender"),
     # findings
     "web.fi.title": ("发现的问题", "Findings"),
     "web.fi.lead": ("按规则检查你的证据。每个问题都列出证明它的记录和法规依据。",
@@ -206,6 +227,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.fi.run": ("重新检查", "Check again"),
     "web.fi.not_run": ("还没有检查过。点「重新检查」。", "Not checked yet. Press “Check again”."),
     "web.fi.none": ("目前的证据里没有发现违反规则的情况。", "No rule was found broken in the evidence so far."),
+    "web.fi.summary": ("发现 {kinds} 类问题，共 {n} 处。每一处都附有证明它的记录。",
+                       "{kinds} kind(s) of problem, {n} occurrence(s) in all, each with the records that prove it."),
+    "web.fi.times": ("{n} 处", "{n}×"),
     "web.fi.source": ("依据", "Source"),
     "web.fi.confidence": ("依据可信度", "confidence of the legal basis"),
     "web.fi.evidence": ("证明它的 {n} 条记录", "The {n} record(s) that prove it"),
@@ -261,6 +285,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 i18n.register(MESSAGES)
 FACT_KEYS = frozenset(k for k in MESSAGES if k.startswith("web.fact."))
+LENDER_TYPE_KEYS = frozenset(k for k in MESSAGES if k.startswith("web.lt."))
 
 
 def tr(lang: str, key: str, **kw: object) -> str:

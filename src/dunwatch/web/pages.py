@@ -162,8 +162,17 @@ async def tag_form(request: Request, name: str):
 def statement_page(request: Request, name: str):
     ctx = ctx_of(request)
     with ctx.store.open(name, ctx.lang(request)) as case:
+        loans = features.loans_available()
         return ctx.render(request, "statement.html", case=name, debtor=statement.debtor_default(case), tz=case.tz,
-                          collectors=[p for p in queries.parties(case) if p["role"] == "collector"])
+                          collectors=[p for p in queries.parties(case) if p["role"] == "collector"],
+                          debts=statement.debt_ids(case) if loans else [], costs=features.loan_costs(case) if loans else [],
+                          lender_types=_lender_types() if loans else (), repayment_rows=statement.REPAYMENT_ROWS)
+
+
+def _lender_types() -> tuple[str, ...]:
+    from dunwatch.loans.caps import LENDER_TYPES
+
+    return LENDER_TYPES
 
 
 async def _statement(request: Request, name: str, add) -> Response:
@@ -198,6 +207,27 @@ async def statement_relative(request: Request, name: str):
                       "what", "minutes")))
 
 
+@router.post("/cases/{name}/statement/loan")
+async def statement_loan(request: Request, name: str):
+    ctx = ctx_of(request)
+    form = await checked_form(request)
+    lang = ctx.lang(request)
+    if not features.loans_available():
+        return _redirect(request, f"/cases/{name}/statement", [("warn", tr(lang, "web.na"))])
+    fields = {k: _form_str(form, k) for k in form.keys() if k != "csrf_token"}
+    with ctx.store.open(name, lang) as case:
+        try:
+            message, result = statement.add_loan(case, fields)
+        except UserError as e:
+            return _redirect(request, f"/cases/{name}/statement#loan", [("error", e.problem)])
+        notes = [("ok", message)]
+        explanation = result.get("explanation") if isinstance(result, dict) else None
+        if isinstance(explanation, dict) and explanation.get(lang):
+            notes.append(("info", str(explanation[lang])))
+        notes += actions.after_change(case)
+    return _redirect(request, f"/cases/{name}/statement#loan", notes)
+
+
 @router.get("/cases/{name}/findings")
 def findings_page(request: Request, name: str):
     ctx = ctx_of(request)
@@ -206,9 +236,12 @@ def findings_page(request: Request, name: str):
         findings = features.latest_findings(case) if available else []
         cited = queries.events_by_id(case, [str(e) for f in findings for e in f.get("events", [])])
         lang = ctx.lang(request)
-        explained = {r: features.explain(r, lang) for r in {f.get("rule", "") for f in findings}}
-        return ctx.render(request, "findings.html", case=name, findings=findings, cited=cited, available=available,
-                          checked=available and features.has_run_check(case), explained=explained)
+        groups: dict[str, list[dict]] = {}
+        for f in findings:  # one card per rule, its occurrences inside (in the engine's order)
+            groups.setdefault(str(f.get("rule", "")), []).append(f)
+        explained = {r: features.explain(r, lang) for r in groups}
+        return ctx.render(request, "findings.html", case=name, findings=findings, groups=groups, cited=cited,
+                          available=available, checked=available and features.has_run_check(case), explained=explained)
 
 
 @router.post("/cases/{name}/check")

@@ -5,7 +5,7 @@ byte-for-byte in the case and recorded in the ledger like any phone export."""
 from __future__ import annotations
 
 import tempfile
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -110,3 +110,56 @@ def add_relative_contact(case: Case, *, when: str, kind: str, collector: str, re
 
 def debtor_default(case: Case) -> str:
     return queries.debtor_number(case)
+
+
+REPAYMENT_ROWS = 8
+
+
+def add_loan(case: Case, fields: dict[str, str]) -> tuple[str, dict]:
+    """The loan's terms and the money that actually changed hands, written as a FLOWS.csv (stored
+    as evidence by dunwatch.loans) — the true annual cost is computed from these, not the contract."""
+    from decimal import Decimal, InvalidOperation
+
+    from dunwatch.loans import caps
+    from dunwatch.loans.flows import COLUMNS
+    from dunwatch.loans.store import add_loan as store_loan
+
+    debt = fields.get("debt", "").strip()
+    if not debt:
+        raise UserError(t("web.err.required"), "debt")
+    rows = []
+    if fields.get("received_date", "").strip() or fields.get("received_amount", "").strip():
+        rows.append((fields.get("received_date", ""), fields.get("received_amount", ""), t("web.loan.received_note")))
+    for i in range(1, REPAYMENT_ROWS + 1):
+        d, a = fields.get(f"paid_date_{i}", "").strip(), fields.get(f"paid_amount_{i}", "").strip()
+        if d or a:
+            rows.append((d, "-" + a.lstrip("+-") if a else "", t("web.loan.paid_note", n=i)))
+    lender_type = fields.get("lender_type", "") or None
+    contract_date = None
+    if fields.get("contract_date", "").strip():
+        try:
+            contract_date = date.fromisoformat(fields["contract_date"].strip())
+        except ValueError:
+            raise UserError(t("web.err.when", value=fields["contract_date"]), "contract_date") from None
+    cash = {"yes": True, "no": False}.get(fields.get("cash_loan", ""))
+    principal = None
+    if fields.get("contract_principal", "").strip():
+        try:
+            principal = Decimal(fields["contract_principal"].strip())
+        except InvalidOperation:
+            raise UserError(t("web.err.number", value=fields["contract_principal"]), "contract_principal") from None
+    facts = caps.Facts(case.jurisdiction, lender_type, contract_date, cash)
+    with tempfile.TemporaryDirectory(prefix="dunwatch-loan-") as tmp:
+        path = Path(tmp) / f"statement-loan-{_slug(debt)}-{_stamp()}.csv"
+        write_rows(path, (*COLUMNS, "note"), rows)
+        r = store_loan(case, debt, facts, flows_file=path, lender=fields.get("lender", "").strip() or None,
+                       contract_principal=principal)
+    return t("loans.added" if r.changed else "loans.unchanged", debt=debt, n=r.flows), r.result
+
+
+def _slug(text: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in text)[:40]
+
+
+def debt_ids(case: Case) -> list[str]:
+    return [r[0] for r in case.con.execute("SELECT DISTINCT debt FROM events WHERE debt <> '' ORDER BY debt").fetchall()]

@@ -1,0 +1,71 @@
+"""Labels and personal data are stored for text events on import, under the import's ledger entry."""
+
+import json
+
+from conftest import run_cli, write_events, write_parties
+
+from dunwatch.case import Case
+from dunwatch.ingest.importer import import_files
+
+AT = "2026-03-05T10:15:00+08:00"
+EVENTS = [
+    ("e1", "sms", "+8617100000011", "+8613800000001", AT, "", "", "再不还钱，我们就上门找你。", "L1"),
+    # The same words to the debtor and to the debtor's mother: only the second is a disclosure.
+    ("e2", "sms", "+8617100000011", "+8613800000001", AT, "", "", "您好，您的借款已逾期，欠款3260元，请尽快还款。", "L1"),
+    ("e3", "sms", "+8617100000011", "+8613900000002", AT, "", "", "您好，您的借款已逾期，欠款3260元，请尽快还款。", "L1"),
+    ("e4", "call", "+8617100000011", "+8613800000001", AT, "60", "answered", "", "L1"),
+    ("e5", "sms", "+8617100000011", "+8613800000001", AT, "", "", "你的身份证号11010519491231002X我们都有", "L1"),
+]
+PARTIES = [("+8613800000001", "debtor", "张三", "", ""), ("+8613900000002", "contact", "李某", "", "母亲")]
+
+
+def _import(case_dir, tmp_path):
+    with Case.open(case_dir) as c:
+        import_files(c, [write_parties(tmp_path / "parties.csv", PARTIES), write_events(tmp_path / "events.csv", EVENTS)])
+        labels = c.con.execute("SELECT event_id, label, score, spans, detector, entry FROM labels ORDER BY event_id, label").fetchall()
+        pii = c.con.execute("SELECT event_id, type, start_pos, end_pos, detector, entry FROM pii").fetchall()
+        entry = c.con.execute("SELECT entry FROM evidence WHERE name = 'events.csv'").fetchone()[0]
+    return labels, pii, entry
+
+
+def test_labels_stored_with_the_import_entry_and_original_offsets(case_dir, tmp_path):
+    labels, pii, entry = _import(case_dir, tmp_path)
+    by_event = {}
+    for event_id, label, score, spans, detector, e in labels:
+        assert e == entry and 0 < score <= 1 and detector
+        by_event.setdefault(event_id, {})[label] = json.loads(spans)
+    assert "e4" not in by_event  # a call without a transcript has no text to label
+    text = EVENTS[0][7]
+    [[s, t]] = by_event["e1"]["harassment_pressure"]
+    assert text[s:t] == "上门"
+    assert set(by_event["e2"]) == {"lawful_reminder"}
+    assert pii == [("e5", "cn_resident_id", 6, 24, "pii:cn_id_mod11_2", entry)]
+    assert "doxxing_pii" in by_event["e5"]
+
+
+def test_recipient_role_decides_third_party_disclosure(case_dir, tmp_path):
+    labels, _, _ = _import(case_dir, tmp_path)
+    e3 = {label: detector for event_id, label, _, _, detector, _ in labels if event_id == "e3"}
+    assert e3 == {"third_party_disclosure": "parties:recipient_is_contact"}
+
+
+def test_text_only_disclosure_is_dropped_when_the_recipient_is_the_debtor(case_dir, tmp_path):
+    events = [("d1", "sms", "+8617100000011", "+8613800000001", AT, "", "", "您的儿子在我司借款逾期未还，请督促他还款。", "")]
+    with Case.open(case_dir) as c:
+        import_files(c, [write_events(tmp_path / "events.csv", events)])  # recipient unknown: judged from text
+        before = {r[0] for r in c.con.execute("SELECT label FROM labels").fetchall()}
+    assert "third_party_disclosure" in before
+    with Case.open(case_dir) as c:
+        import_files(c, [write_parties(tmp_path / "p.csv", PARTIES),
+                         write_events(tmp_path / "e2.csv", [("d2",) + events[0][1:]])])
+        after = {r[0] for r in c.con.execute("SELECT label FROM labels WHERE event_id = 'd2'").fetchall()}
+    assert "third_party_disclosure" not in after
+
+
+def test_verify_covers_labels_and_detects_their_alteration(case_dir, tmp_path):
+    _import(case_dir, tmp_path)
+    assert run_cli("verify", str(case_dir)).returncode == 0
+    with Case.open(case_dir) as c:
+        c.con.execute("UPDATE labels SET score = 0.01 WHERE event_id = 'e1'")
+    proc = run_cli("verify", str(case_dir))
+    assert proc.returncode != 0 and "data altered" in proc.stdout + proc.stderr
