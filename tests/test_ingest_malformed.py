@@ -16,7 +16,7 @@ from dunwatch.case import Case
 from dunwatch.errors import UserError
 from dunwatch.ingest.importer import import_files
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 MAGICS = [b"", b"SQLite format 3\x00", b"PK\x03\x04", b"<?xml version='1.0' encoding='UTF-8'?>\n<smses>",
           b"<calls>", b"BEGIN:VCARD\r\n", "起始时间,对方号码,通信方式,通信时长\n".encode("gbk"), b"\xff\xfe<\x00s\x00"]
 

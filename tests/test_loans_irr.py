@@ -110,3 +110,12 @@ def test_flows_on_one_day_are_netted_and_order_does_not_matter():
 def test_rates_print_as_plain_decimals():
     assert rates.rate_text(Decimal("1.5E-7")) == "0.0000001500"
     assert rates.rate_text(Decimal("0.13034182834")) == "0.1303418283"
+
+
+def test_a_second_advance_with_one_rate_is_solved_with_a_warning():
+    """Received, paid, received again (a top-up), paid: three direction changes but one rate."""
+    flows = dated([("2025-01-01", "1000"), ("2025-02-01", "-300"), ("2025-03-01", "500"), ("2025-04-01", "-1300")])
+    cost = rates.cost_of(flows, "month")
+    assert cost.warnings == ["loans.warn_sign_changes"]
+    f = roots.equation(rates._terms(rates._net(flows), rates.periods.Period("month")), False)
+    assert abs(f(cost.periodic_rate)) < Decimal("1e-25")

@@ -65,6 +65,9 @@ def test_first_page_is_the_summary_who_what_since_when(reported):
         first_call = c.con.execute(
             "SELECT strftime(min(timezone('Asia/Shanghai', timezone('UTC', at_utc))), '%Y-%m-%d') FROM events").fetchone()[0]
     assert org in page1 and "严重" in page1 and first_call in page1
+    with Case.open(case) as c:
+        for f in latest_findings(c):  # every kind of finding is ranked on the one-page summary
+            assert re.sub(r"\s+", "", f["title"]["zh-CN"]) in page1
     assert "+8617100000011" in page1  # a collector's number
 
 
@@ -136,3 +139,18 @@ def test_not_a_case_is_one_line_error(tmp_path):
     proc = run_cli("report", str(tmp_path / "nothing"))
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "nothing").exists()
+
+
+def test_no_chinese_font_is_one_clear_error_and_no_ledger_entry(reported, tmp_path, monkeypatch):
+    from dunwatch.errors import UserError
+    from dunwatch.report import build_report, render
+
+    case, _, _ = reported
+    monkeypatch.setattr(render, "CJK_FONTS", ())
+    monkeypatch.delenv("DUNWATCH_CJK_FONT", raising=False)
+    with Case.open(case) as c:
+        before = c.con.execute("SELECT count(*) FROM ledger").fetchone()[0]
+        with pytest.raises(UserError, match="fonts-noto-cjk"):
+            build_report(c, tmp_path / "out")
+        assert c.con.execute("SELECT count(*) FROM ledger").fetchone()[0] == before
+    assert not (tmp_path / "out" / "dossier.pdf").exists()

@@ -102,8 +102,11 @@ def apr(flows_file, principal, term, periods, repayment, monthly_fee_rate, month
     """借款的真实年化成本（IRR/APR/XIRR）及是否超过法定上限 / The true annual cost of a loan, against the legal caps.
 
     输入实际现金流（收到为正、付出为负），或报价方案（本金、期限、期数、还款方式、月费率或日利率、预扣金额）。
+
     Give the flows as lived (received positive, paid negative), or a quoted scheme that dunwatch expands.
+
     缺少决定上限的事实时会列出需要补充的参数，不会擅自假定。
+
     When a fact that decides the cap is missing, dunwatch says which flag supplies it; it never guesses.
 
     \b

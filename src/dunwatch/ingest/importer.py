@@ -74,7 +74,8 @@ def _import_one(case: Case, path: Path, reader: Reader, created: list[Path],
 
     def add_attachment(data: bytes, name: str, locator: str) -> str:
         a_sha, _ = store.store_bytes(case.path, data, created)
-        if not con.execute("SELECT 1 FROM evidence WHERE sha256 = ?", [a_sha]).fetchone() and a_sha not in attachments:
+        # fetchall: a half-read result would block the reader's next register() (DuckDB 2).
+        if not con.execute("SELECT 1 FROM evidence WHERE sha256 = ?", [a_sha]).fetchall() and a_sha not in attachments:
             con.execute("INSERT INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?)", [a_sha, len(data), name, reader.name, sha, locator, seq])
             attachments.append(a_sha)
         return a_sha

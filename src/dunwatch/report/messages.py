@@ -47,7 +47,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.col_file": ("证据文件", "Evidence file"),
     "report.col_locator": ("文件内位置", "Locator"),
     "report.col_sha": ("SHA-256", "SHA-256"),
-    "report.more_collectors": ("另有 {n} 个号码，见附录。", "{n} more numbers, see the appendix."),
+    "report.more_collectors": ("另有 {n} 个号码，完整列表见 dossier.html。", "{n} more numbers; dossier.html lists them all."),
     "report.severity.high": ("严重", "high"),
     "report.severity.medium": ("中等", "medium"),
     "report.severity.low": ("轻微", "low"),
@@ -110,6 +110,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.letters_written": ("已写出 {n} 封投诉信：{path}", "Wrote {n} complaint letters: {path}"),
     "report.no_letters": ("辖区 {j} 暂无投诉渠道模板。", "No complaint channels are defined for jurisdiction {j} yet."),
     "report.letters": ("投诉信", "Complaint letters"),
+    "report.no_cjk_font": ("找不到中文字体，无法生成 PDF：请安装 fonts-noto-cjk 或 fonts-wqy-zenhei，或用 DUNWATCH_CJK_FONT 指定字体文件",
+                           "no Chinese font found, so no PDF: install fonts-noto-cjk or fonts-wqy-zenhei, or point DUNWATCH_CJK_FONT at a font file"),
     "report.bad_out": ("输出目录不能在证据目录内", "the output folder must not be inside the evidence store"),
     # Conduct labels (dunwatch.conduct.labels; definitions in docs/labels.md).
     "report.label.threat_violence": ("暴力威胁", "threat of violence"),

@@ -17,6 +17,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from dunwatch import i18n
 from dunwatch.errors import UserError
 from dunwatch.report.masking import csv_cell, plain
 from dunwatch.report.messages import tr
@@ -82,6 +83,8 @@ def dossier_html(ctx: dict, limits: dict) -> str:
 
 
 def pdf_bytes(html: str) -> bytes:
+    if cjk_font() is None:  # without one, every Chinese character would print as a missing-glyph box
+        raise UserError(tr("report.no_cjk_font", i18n.lang()))
     try:
         import weasyprint
     except (ImportError, OSError) as e:  # OSError: the Debian pango libraries are missing

@@ -54,7 +54,7 @@ class DuckDBEngine:
         return self.con.execute(sql).fetchall()
 
     def arrow(self, sql: str):
-        return self.con.execute(sql).to_arrow_table()
+        return self.con.sql(sql).to_arrow_table()
 
     def drop(self, name: str) -> None:
         self.con.execute(f"DROP TABLE IF EXISTS {name}")

@@ -147,14 +147,18 @@ def _status_filter(statuses: list[str]) -> str:
 
 # -- kinds ------------------------------------------------------------------------------------
 def daily_count_sql(rule: str, p: dict) -> str:
-    subject, group = ("creditor", "creditor, ") if p["per"] == "creditor" else ("''", "")
+    keys = "debtor, creditor, day" if p["per"] == "creditor" else "debtor, day"
+    subject = "c.creditor" if p["per"] == "creditor" else "''"
+    where = f"coll AND to_debtor AND kind IN ({lit(p['kinds'])}){_status_filter(p['statuses'])}"
+    on = " AND ".join(f"e.{k} = c.{k}" for k in keys.split(", "))
+    # Count first, then gather the ids of the few groups over the limit (lists for every group cost more).
     return f"""
-SELECT '{rule}' AS rule, debtor, {subject} AS subject, '' AS tag, '' AS ref,
-       day * {DAY} AS t0, (day + 1) * {DAY} AS t1, {COUNTED} AS n, {ZERO} AS x, {IDS} AS ids
-FROM dw_ev
-WHERE coll AND to_debtor AND kind IN ({lit(p['kinds'])}){_status_filter(p['statuses'])}
-GROUP BY debtor, {group}day
-HAVING count(*) > {p['limit']}"""
+WITH c AS (SELECT {keys}, count(*) AS n FROM dw_ev WHERE {where} GROUP BY {keys} HAVING count(*) > {p['limit']})
+SELECT '{rule}' AS rule, c.debtor, {subject} AS subject, '' AS tag, '' AS ref,
+       c.day * {DAY} AS t0, (c.day + 1) * {DAY} AS t1, CAST(max(c.n) AS BIGINT) AS n, {ZERO} AS x,
+       array_sort(array_agg(e.id)) AS ids
+FROM c JOIN (SELECT * FROM dw_ev WHERE {where}) e ON {on}
+GROUP BY c.debtor, {"c.creditor, " if p["per"] == "creditor" else ""}c.day"""
 
 
 def time_window_sql(rule: str, p: dict) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 AGENTS_PER_AGENCY = 20
 DEBTORS_PER_AGENCY = 5000
-BASE = 1772294400  # 2026-02-28T16:00:00Z: the campaign days span the 2026 US daylight-saving change
+BASE = 1772323200  # 2026-03-01T00:00 as local wall-clock epoch; campaign days span the 2026 US DST change
 
 
 def generate(con, events: int, debtors: int, seed: int = 1, utc_offset_h: int = 8) -> None:
