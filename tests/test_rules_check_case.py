@@ -78,3 +78,14 @@ def test_human_output_never_passes_control_characters(tmp_path):
     make_case(tmp_path, rows, parties=[p for p in PARTIES if p[0] != A1]).close()
     proc = run_cli("check", str(tmp_path / "case"), check=True)
     assert "\x1b" not in proc.stdout and "cn.call_frequency" in proc.stdout
+
+
+def test_plain_files_are_labelled_by_the_real_classifier():
+    # The bundled synthetic demo: demo-0026 claims to be the police (经侦大队), demo-0025 tells the mother.
+    from conftest import REPO
+
+    data = REPO / "src" / "dunwatch" / "demo" / "data"
+    proc = run_cli("check", str(data / "events.csv"), "--parties", str(data / "parties.csv"), "--json", check=True)
+    found = {(f["rule"], tuple(f["events"])) for f in json.loads(proc.stdout)}
+    assert ("cn.impersonation", ("demo-0026",)) in found
+    assert ("cn.disclosure", ("demo-0025",)) in found

@@ -33,7 +33,7 @@ _COLS = ("kind", "from_party", "to_party", "duration_s", "status", "text", "loca
 class EventBatch:
     """Collects events column by column and stages them in batches."""
 
-    def __init__(self, sink: Sink, raw_names: tuple[str, ...], size: int = 50_000):
+    def __init__(self, sink: Sink, raw_names: tuple[str, ...], size: int = 10_000):
         self.sink = sink
         self.raw_names = raw_names
         self.size = size
