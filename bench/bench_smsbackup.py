@@ -1,8 +1,10 @@
 """Import a generated SMS Backup & Restore XML (time, peak memory) beside a plain lxml iterparse pass
 over the same file (clearing each element: the least any streaming reader must do).
 
-Size: BENCH_SMS_MESSAGES (default 2,000,000 messages, about 1 GB; targets 40 s and 300 MB on the
-2-core reference machine). Set BENCH_SMS_MESSAGES=200000 for a quick run.
+Size: BENCH_SMS_MESSAGES. The issue's run is 2,000,000 messages (about 1 GB; targets 40 s and 300 MB
+on the 2-core reference machine): BENCH_SMS_MESSAGES=2000000. The default is 400,000 (about 170 MB)
+because the full run takes several minutes here today; the seconds are also printed scaled
+linearly to 1 GB so the figure can be read against the target.
 The file mixes SMS (Chinese collection texts with emoji as surrogate references, `&#10;` newlines,
 "null" values), group sends with `~` addresses and MMS with text parts, from a few thousand numbers.
 """
@@ -18,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import line, measure, out_dir, python  # noqa: E402
 
-N = int(os.environ.get("BENCH_SMS_MESSAGES", "2000000"))
+N = int(os.environ.get("BENCH_SMS_MESSAGES", "400000"))
 
 TEXTS = [
     "【某某贷】尊敬的客户，您的借款已逾期{d}天，应还金额{a}元，请于今日内还款，否则将影响您的征信。&#10;退订回T",
@@ -97,6 +99,8 @@ def main() -> None:
     s, peak = measure(python("-m", "dunwatch", "import", str(case), str(src)))
     line("import SMS Backup XML: seconds", s, "s", base_s, "lxml iterparse", target="<= 40 s at 1 GB")
     line("import SMS Backup XML: peak memory", peak, "MB", base_mb, "lxml iterparse", target="<= 300 MB")
+    line("import SMS Backup XML: seconds scaled to 1 GB", s * 1000 / mb, "s", base_s * 1000 / mb, "lxml iterparse",
+         target="<= 40 s")
     line("import SMS Backup XML: messages per second", N / s, "msg/s")
     line("import SMS Backup XML: MB per second", mb / s, "MB/s", mb / base_s, "lxml iterparse")
     shutil.rmtree(case, ignore_errors=True)

@@ -63,6 +63,10 @@ class Sink:
     # Told (bytes or rows done, total) as a reader goes, so the CLI can draw a progress bar.
     progress: Callable[[int, int], None] | None = None
     batch: int = 50_000
+    # Options the user gave for some formats (import --shot-date, --asr-model), by name.
+    options: dict = field(default_factory=dict)
+    # Lines for the user about this file (how to enable transcription…), shown after the import.
+    notes: list = field(default_factory=list)
     _events: list = field(default_factory=list)
     _parties: list = field(default_factory=list)
     _ord: int = 0

@@ -33,15 +33,17 @@ class ImportResult:
     parties: int = 0
     attachments: int = 0
     already: bool = False
+    notes: tuple = ()
 
     def message(self) -> str:
         if self.already:
             return t("import.same", name=self.path.name)
-        return t("import.took", name=self.path.name, reader=self.reader, events=self.events, parties=self.parties)
+        return "\n".join([t("import.took", name=self.path.name, reader=self.reader, events=self.events,
+                             parties=self.parties), *self.notes])
 
 
 def import_files(case: Case, paths: list[str | Path], on_file: Callable[[Path, Reader], None] | None = None,
-                 on_progress: Callable[[int, int], None] | None = None) -> list[ImportResult]:
+                 on_progress: Callable[[int, int], None] | None = None, options: dict | None = None) -> list[ImportResult]:
     plans = [(Path(p), registry.recognise(Path(p))) for p in paths]  # fail before touching the case
     results: list[ImportResult] = []
     created: list[Path] = []  # evidence files this import wrote, removed again if it fails
@@ -50,7 +52,7 @@ def import_files(case: Case, paths: list[str | Path], on_file: Callable[[Path, R
             for path, reader in plans:
                 if on_file:
                     on_file(path, reader)
-                results.append(_import_one(case, path, reader, created, on_progress))
+                results.append(_import_one(case, path, reader, created, on_progress, options or {}))
     except BaseException:
         store.discard(created)
         raise
@@ -58,7 +60,7 @@ def import_files(case: Case, paths: list[str | Path], on_file: Callable[[Path, R
 
 
 def _import_one(case: Case, path: Path, reader: Reader, created: list[Path],
-                on_progress: Callable[[int, int], None] | None = None) -> ImportResult:
+                on_progress: Callable[[int, int], None] | None = None, options: dict | None = None) -> ImportResult:
     con = case.con
     sha = store.sha256_file(path)
     result = ImportResult(path, reader.name, sha)
@@ -80,7 +82,7 @@ def _import_one(case: Case, path: Path, reader: Reader, created: list[Path],
             attachments.append(a_sha)
         return a_sha
 
-    sink = Sink(con, case.path, sha, case.tz, case.region, add_attachment, progress=on_progress)
+    sink = Sink(con, case.path, sha, case.tz, case.region, add_attachment, progress=on_progress, options=options or {})
     try:
         reader.read(path, sink)
         sink.flush()
@@ -96,6 +98,7 @@ def _import_one(case: Case, path: Path, reader: Reader, created: list[Path],
     result.events = _merge_events(case, path, where, seq)
     result.parties = _merge_parties(case, seq)
     result.attachments = len(attachments)
+    result.notes = tuple(sink.notes)
     label_events(con, seq)  # conduct labels of the new text events, covered by this entry
     case.record(seq, "import", {"evidence": sha, "name": path.name, "reader": reader.name})
     return result

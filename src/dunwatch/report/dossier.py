@@ -13,7 +13,7 @@ from dunwatch.report.messages import label_name, tr
 
 # How much the printed dossier shows (weasyprint lays out a few hundred table rows a second);
 # dossier.html and evidence-list.csv hold every cited event.
-PRINT_LIMITS = {"examples": 6, "windows": 8, "appendix": 400, "collectors": 8, "tooltips": False}
+PRINT_LIMITS = {"examples": 6, "windows": 8, "appendix": 400, "collectors": 5, "tooltips": False}
 SCREEN_LIMITS = {"examples": 30, "windows": 100_000, "appendix": 10_000_000, "collectors": 100_000, "tooltips": True}
 
 
