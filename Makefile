@@ -20,10 +20,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 demo: $(STAMP)
+	scripts/install-debian-packages.sh runtime
 	$(BIN)/dunwatch demo --out demo-case
 
 test: $(STAMP)
-	scripts/install-debian-packages.sh
+	scripts/install-debian-packages.sh runtime test
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

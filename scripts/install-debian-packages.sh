@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Install the Debian packages listed in scripts/debian-packages.txt that are not installed yet.
-# Used by `make test` and .ci/run. Without root or apt-get it only says what is missing.
+# Install the Debian packages listed in the given lists (scripts/debian-*.txt) that are missing.
+# Used by `make demo`, `make test` and .ci/run. Without root or apt-get it only says what is missing.
+# Usage: scripts/install-debian-packages.sh runtime [test]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-mapfile -t wanted < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/debian-packages.txt")
+wanted=()
+for list in "$@"; do
+  mapfile -t -O "${#wanted[@]}" wanted < <(sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^[[:space:]]*$/d' "$here/debian-$list.txt")
+done
 missing=()
 for p in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
