@@ -14,8 +14,21 @@ def test_demo_runs_the_flow_on_synthetic_data(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "synthetic" in proc.stdout and "OK:" in proc.stdout
     assert json.loads((tmp_path / "demo" / "case.json").read_text())["synthetic"] is True
+    # The phone exports were read by their own readers, the loan added, the case checked and reported.
+    for reader in ("sms-backup-restore", "sms-backup-restore-calls", "parties.csv", "events.csv"):
+        assert f"read by {reader}," in proc.stdout
+    pdf = tmp_path / "demo" / "report" / "dossier.pdf"
+    assert f"dossier.pdf: {pdf.resolve()}" in proc.stdout and pdf.read_bytes().startswith(b"%PDF")
     with Case.open(tmp_path / "demo") as c:
         assert c.con.execute("SELECT count(*) FROM events").fetchone()[0] > 40
+        actions = [a for (a,) in c.con.execute("SELECT action FROM ledger ORDER BY seq").fetchall()]
+        # Calls from the phone's call log count as calls to the debtor (the phone's owner).
+        to_debtor = c.con.execute("SELECT count(*) FROM events WHERE kind = 'call' AND to_e164 = '+8613800000001'").fetchone()[0]
+    assert actions[-3:] == ["loan.add", "check", "report"]
+    assert to_debtor > 30
+    rules = {f["rule"] for f in json.loads(run_cli("check", str(tmp_path / "demo"), "--json").stdout)}
+    assert {"cn.call_frequency", "cn.quiet_hours", "cn.threats", "cn.impersonation", "cn.disclosure",
+            "cn.excess_rate"} <= rules
     # Running it again rebuilds the demo case rather than failing.
     assert run_cli("demo", "--out", str(tmp_path / "demo")).returncode == 0
 
@@ -27,14 +40,7 @@ def test_demo_refuses_to_overwrite_a_real_case(tmp_path):
     assert json.loads((tmp_path / "real" / "case.json").read_text())["synthetic"] is False
 
 
-def test_bundled_demo_files_are_what_the_generator_makes(tmp_path):
-    events, parties = generate.build()
-    from dunwatch.interchange import EVENTS_COLUMNS, PARTIES_COLUMNS
-    from dunwatch.interchange.csvfile import write_rows
-
-    write_rows(tmp_path / "e.csv", EVENTS_COLUMNS, events)
-    write_rows(tmp_path / "p.csv", PARTIES_COLUMNS, parties)
+def test_bundled_demo_files_are_what_the_generator_makes():
     shipped = {p.name: p.read_bytes() for p in data_files()}
-    assert shipped["events.csv"] == (tmp_path / "e.csv").read_bytes()
-    assert shipped["parties.csv"] == (tmp_path / "p.csv").read_bytes()
+    assert shipped == generate.files()
     assert "合成" in (data_files()[0].parent / "SYNTHETIC.md").read_text()

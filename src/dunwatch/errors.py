@@ -13,6 +13,8 @@ class UserError(Exception):
     exit_code = 2
 
     def __init__(self, message: str, path: str | Path | None = None):
+        # One line, always: parsers' messages (lxml's, DuckDB's) may carry newlines.
+        message = " ".join(str(message).split())
         self.path = str(path) if path is not None else None
         self.problem = message
         super().__init__(f"{self.path}: {message}" if self.path else message)

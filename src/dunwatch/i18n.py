@@ -59,6 +59,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "case.created": ("已创建案件：{path}（辖区 {j}，时区 {tz}）", "Created case {path} (jurisdiction {j}, time zone {tz})"),
     "case.locked": ("案件正被另一个 dunwatch 进程使用", "the case is in use by another dunwatch process"),
     "import.took": ("{name}：由「{reader}」读取，新增 {events} 条事件、{parties} 个当事方", "{name}: read by {reader}, {events} new events, {parties} parties"),
+    "import.owner_unknown": ("提示：不知道这部手机的号码，请用 --owner 指明，或先导入标明债务人（debtor）的 parties.csv",
+                             "note: this phone's own number is unknown; pass --owner NUMBER or first import a parties.csv naming the debtor"),
     "import.same": ("{name}：相同内容已导入过，未作改动", "{name}: the same bytes are already in the case; nothing changed"),
     "export.done": ("已导出 {n} 行到 {path}", "Exported {n} rows to {path}"),
     "verify.ok": ("OK：{n} 个证据文件，{m} 条账本记录", "OK: {n} evidence files, {m} ledger entries"),
@@ -73,6 +75,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "party.tagged": ("{party} 已标记为 {role}", "{party} tagged as {role}"),
     "party.role": ("应为 {allowed} 之一", "expected one of {allowed}"),
     "demo.synthetic": ("演示案件（合成数据，非真实个人信息）", "demo case (synthetic data, no real person)"),
+    "demo.findings": ("检查完成：{n} 条违规发现，涉及 {rules} 条规则", "Checked: {n} findings under {rules} rules"),
     "demo.done": ("演示完成，案件目录：{path}", "Demo finished; case folder: {path}"),
 }
 

@@ -12,7 +12,16 @@ PROGRESS_FROM_BYTES = 16 << 20
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--columns", "mappings", multiple=True, type=click.Path(dir_okay=False),
               help="运营商详单的列映射文件（JSON）/ Column mapping (JSON) for a carrier bill no preset knows")
-def import_(case_dir, files, mappings):
+@click.option("--shot-date", metavar="YYYY-MM-DD",
+              help="截图拍摄日期（用于解读“昨天 21:47”等；默认取 EXIF 或文件时间）/ "
+                   "Date the screenshots were taken, for \"昨天 21:47\" and the like (default: EXIF or file time)")
+@click.option("--asr-model", type=click.Path(file_okay=False), envvar="DUNWATCH_ASR_MODEL",
+              help="faster-whisper 语音模型目录，用于转写录音（不会联网下载）/ "
+                   "faster-whisper model folder to transcribe recordings (never downloaded)")
+@click.option("--owner", metavar="NUMBER",
+              help="这些手机导出文件属于谁的手机（默认：案件中的债务人）/ "
+                   "Whose phone these exports come from (default: the case's debtor)")
+def import_(case_dir, files, mappings, shot_date, asr_model, owner):
     """导入证据文件，按内容识别格式 / Import evidence files; the format is recognised by content.
 
     读取：SMS Backup & Restore 备份、安卓/iPhone 数据库、vCard 通讯录、运营商详单、events.csv/parties.csv
@@ -26,6 +35,8 @@ def import_(case_dir, files, mappings):
     例 / Example:
       dunwatch import mycase sms-20260301.xml calls-20260301.xml contacts.vcf
       dunwatch import mycase 详单.xlsx --columns my-carrier.json
+      dunwatch import mycase 截图1.png 截图2.jpg --shot-date 2026-03-06
+      dunwatch import mycase 通话录音.m4a --asr-model ~/models/faster-whisper-small
     """
     from dunwatch.ingest import carrier_bill
     from dunwatch.ingest.importer import import_files
@@ -42,7 +53,8 @@ def import_(case_dir, files, mappings):
 
     with Case.open(case_dir) as c:
         try:
-            results = import_files(c, list(files), on_file=announce, on_progress=bar.update)
+            results = import_files(c, list(files), on_file=announce, on_progress=bar.update,
+                                   options={"shot_date": shot_date, "asr_model": asr_model, "owner": owner})
         finally:
             bar.finish()
         for r in results:

@@ -1,4 +1,11 @@
-"""Writes the synthetic demo case's interchange files (data/events.csv, data/parties.csv).
+"""Writes the synthetic demo case's evidence files into data/.
+
+- sms-backup.xml and calls-backup.xml: the borrower's phone, exported the way the Android app
+  "SMS Backup & Restore" (SyncTech) writes them (attribute names and units as in
+  shared/research/formats-and-anchors.md §2: `date` in epoch ms, call `type` 1/3/5, literal "null");
+- contacts-evidence.csv: what the borrower's contacts received (from their own screenshots),
+  written as dunwatch's events.csv interchange file;
+- parties.csv: who is who.
 
 Everything here is invented: numbers, names and platforms do not belong to anyone. The story
 follows the pattern of complaints described in shared research (cn-rules.md §4): an overdue
@@ -11,11 +18,12 @@ Run `python -m dunwatch.demo.generate` to rebuild the files (the output is deter
 from __future__ import annotations
 
 import random
+from xml.sax.saxutils import escape
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from dunwatch.interchange import EVENTS_COLUMNS, PARTIES_COLUMNS
-from dunwatch.interchange.csvfile import write_rows
+from dunwatch.interchange.csvfile import to_text
 
 CST = timezone(timedelta(hours=8))
 DEBTOR = "+8613800000001"
@@ -36,7 +44,7 @@ PARTIES = [
 
 SMS_TO_DEBTOR = [
     "【示例速贷】您的借款已逾期1天，应还金额3,260.00元，请于今日内通过官方APP还款。",
-    "再不还钱，我们就上门找你，让你全家不得安宁。",
+    "再不还钱，打断你的腿，让你全家出门小心点。",
     "你已经被列入全国征信黑名单，今天不处理明天就立案抓你。",
     "我是市公安局经侦大队的，你涉嫌诈骗，马上联系我们。",
     "你手机里的通讯录我们都有了，不还就给你所有联系人发短信。",
@@ -84,11 +92,69 @@ def build(seed: int = 7) -> tuple[list[tuple], list[tuple]]:
     return [(f"demo-{i:04d}", *e) for i, e in enumerate(events, 1)], PARTIES
 
 
+CALL_TYPE = {"answered": "1", "missed": "3", "rejected": "5"}  # Android CallLog.Calls.TYPE
+
+
+def _ms(iso: str) -> int:
+    return int(datetime.fromisoformat(iso).timestamp() * 1000)
+
+
+def _readable(iso: str) -> str:
+    return datetime.fromisoformat(iso).strftime("%b %-d, %Y %H:%M:%S")
+
+
+def _attrs(pairs: list[tuple[str, str]]) -> str:
+    # The app escapes &, <, > and quotes in attributes and writes newlines as &#10;.
+    return " ".join(f'{k}="{escape(v, {chr(34): "&quot;", chr(10): "&#10;"})}"' for k, v in pairs)
+
+
+def sms_backup(events: list[tuple]) -> str:
+    """The borrower's SMS (received ones: type 1) as an SMS Backup & Restore file."""
+    rows = [e for e in events if e[1] == "sms" and e[3] == DEBTOR]
+    lines = ["<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>",
+             f'<smses count="{len(rows)}" backup_set="00000000-0000-4000-8000-000000000001" '
+             f'backup_date="{_ms("2026-03-09T20:00:00+08:00")}" type="full">']
+    for _id, _kind, frm, _to, at, _d, _s, text, _debt in rows:
+        lines.append("  <sms " + _attrs([
+            ("protocol", "0"), ("address", frm), ("date", str(_ms(at))), ("type", "1"), ("subject", "null"),
+            ("body", text), ("toa", "null"), ("sc_toa", "null"), ("service_center", "null"), ("read", "1"),
+            ("status", "-1"), ("locked", "0"), ("date_sent", str(_ms(at) - 2000)), ("sub_id", "1"),
+            ("readable_date", _readable(at)), ("contact_name", "(Unknown)")]) + " />")
+    lines.append("</smses>")
+    return "\n".join(lines) + "\n"
+
+
+def calls_backup(events: list[tuple]) -> str:
+    """The borrower's call log (incoming calls) as an SMS Backup & Restore calls file."""
+    rows = [e for e in events if e[1] == "call" and e[3] == DEBTOR]
+    lines = ["<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>",
+             f'<calls count="{len(rows)}" backup_set="00000000-0000-4000-8000-000000000002" '
+             f'backup_date="{_ms("2026-03-09T20:00:00+08:00")}" type="full">']
+    for _id, _kind, frm, _to, at, duration, status, _t, _debt in rows:
+        lines.append("  <call " + _attrs([
+            ("number", frm), ("duration", duration or "0"), ("date", str(_ms(at))), ("type", CALL_TYPE[status]),
+            ("presentation", "1"), ("subscription_id", "1"), ("post_dial_digits", ""),
+            ("readable_date", _readable(at)), ("contact_name", "(Unknown)")]) + " />")
+    lines.append("</calls>")
+    return "\n".join(lines) + "\n"
+
+
+def files() -> dict[str, bytes]:
+    """Every demo evidence file, by name (deterministic)."""
+    events, parties = build()
+    contacts = [e for e in events if e[3] != DEBTOR]
+    return {
+        "sms-backup.xml": sms_backup(events).encode("utf-8"),
+        "calls-backup.xml": calls_backup(events).encode("utf-8"),
+        "contacts-evidence.csv": to_text(EVENTS_COLUMNS, contacts).encode("utf-8"),
+        "parties.csv": to_text(PARTIES_COLUMNS, parties).encode("utf-8"),
+    }
+
+
 def main() -> None:
     out = Path(__file__).with_name("data")
-    events, parties = build()
-    write_rows(out / "events.csv", EVENTS_COLUMNS, events)
-    write_rows(out / "parties.csv", PARTIES_COLUMNS, parties)
+    for name, data in files().items():
+        (out / name).write_bytes(data)
 
 
 if __name__ == "__main__":

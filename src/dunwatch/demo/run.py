@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Iterator
@@ -11,13 +13,23 @@ from typing import Iterator
 from dunwatch.case import Case
 from dunwatch.case.verify import verify
 from dunwatch.errors import bad_input
-from dunwatch.i18n import t
+from dunwatch.i18n import lang, t
 from dunwatch.ingest.importer import import_files
+from dunwatch.loans import Facts, add_loan
+from dunwatch.report import build_report
+from dunwatch.rules import check_case
+
+
+EVIDENCE = ("parties.csv", "sms-backup.xml", "calls-backup.xml", "contacts-evidence.csv")
+FLOWS = "loan-demo-1.flows.csv"
+
+
+def data_dir() -> Path:
+    return Path(str(resources.files("dunwatch.demo") / "data"))
 
 
 def data_files() -> list[Path]:
-    root = resources.files("dunwatch.demo") / "data"
-    return [Path(str(root / name)) for name in ("events.csv", "parties.csv")]
+    return [data_dir() / name for name in EVIDENCE]
 
 
 def _reset(out: Path) -> None:
@@ -39,5 +51,12 @@ def run_demo(out_dir: str | Path) -> Iterator[str]:
         yield t("case.created", path=out, j="cn", tz="Asia/Shanghai")
         for r in import_files(case, data_files()):
             yield r.message()
+        loan = add_loan(case, "loan-demo-1", Facts("cn", "private", date(2026, 2, 15)), flows_file=data_dir() / FLOWS,
+                        lender="示例速贷（合成平台）", contract_principal=Decimal(3000))
+        yield t("loans.added", debt="loan-demo-1", n=loan.flows)
+        findings = check_case(case)
+        yield t("demo.findings", n=len(findings), rules=len({f["rule"] for f in findings}))
+        report = build_report(case, lang=lang())
         yield from verify(case).lines()
     yield t("demo.done", path=out.resolve())
+    yield t("report.written", what="dossier.pdf", path=report.pdf.resolve())

@@ -45,6 +45,9 @@ class ImportResult:
 def import_files(case: Case, paths: list[str | Path], on_file: Callable[[Path, Reader], None] | None = None,
                  on_progress: Callable[[int, int], None] | None = None, options: dict | None = None) -> list[ImportResult]:
     plans = [(Path(p), registry.recognise(Path(p))) for p in paths]  # fail before touching the case
+    # Parties first: a debtor named in parties.csv is then known as the owner of the phone exports
+    # imported beside it (sorted() is stable, so files otherwise keep the order given).
+    plans = sorted(plans, key=lambda plan: plan[1].name != "parties.csv")
     results: list[ImportResult] = []
     created: list[Path] = []  # evidence files this import wrote, removed again if it fails
     try:
@@ -95,12 +98,18 @@ def _import_one(case: Case, path: Path, reader: Reader, created: list[Path],
     where = lambda loc: reader.where(path, loc)  # noqa: E731
     _validate_events(con, path, where)
     _validate_parties(con, path, where)
-    result.events = _merge_events(case, path, where, seq)
+    owner = phone_owner(case, (options or {}).get("owner"))
+    result.events = _merge_events(case, path, where, seq, owner)
     result.parties = _merge_parties(case, seq)
     result.attachments = len(attachments)
     result.notes = tuple(sink.notes)
+    if not owner and con.execute("SELECT 1 FROM events WHERE entry = ? AND (from_e164 = '' OR to_e164 = '')", [seq]).fetchall():
+        result.notes += (t("import.owner_unknown"),)
     label_events(con, seq)  # conduct labels of the new text events, covered by this entry
-    case.record(seq, "import", {"evidence": sha, "name": path.name, "reader": reader.name})
+    inputs = {"evidence": sha, "name": path.name, "reader": reader.name}
+    if owner:
+        inputs["owner"] = owner
+    case.record(seq, "import", inputs)
     return result
 
 
@@ -169,7 +178,18 @@ def _number_map(case: Case, values_sql: str) -> None:
         con.unregister("_e164_batch")
 
 
-def _merge_events(case: Case, path: Path, where, seq: int) -> int:
+def phone_owner(case: Case, given: str | None) -> str:
+    """The E.164 number of the phone an export came from: as given (--owner), else the case's debtor.
+
+    Phone exports write their owner as an empty from/to ("this phone"); the normalised columns get
+    the owner's number so that rules count those calls as made to the debtor."""
+    if given:
+        return normalize(given, case.region)
+    debtors = case.con.execute("SELECT DISTINCT party_e164 FROM parties WHERE role = 'debtor' AND party_e164 <> ''").fetchall()
+    return debtors[0][0] if len(debtors) == 1 else ""
+
+
+def _merge_events(case: Case, path: Path, where, seq: int, owner: str = "") -> int:
     con = case.con
     same = " AND ".join(f"s.{c} = e.{c}" for c in INTERCHANGE)
     clash = con.execute(
@@ -179,6 +199,8 @@ def _merge_events(case: Case, path: Path, where, seq: int) -> int:
         raise _problem(path, where, clash[0], "csv.conflict", value=clash[1])
     con.execute("DELETE FROM stage_events s WHERE s.id IN (SELECT id FROM events)")
     _number_map(case, "SELECT from_party FROM stage_events UNION SELECT to_party FROM stage_events")
+    if owner:
+        con.execute("UPDATE _e164 SET e164 = ? WHERE raw = ''", [owner])
     con.execute(
         """INSERT INTO events
            SELECT s.id, s.kind, s.from_party, s.to_party, s."at", s.duration_s, s.status, s.text, s.debt,

@@ -17,11 +17,15 @@ from dunwatch.ingest.ios_sms import IosSms
 from dunwatch.ingest.smsbackup_calls import SmsBackupCalls
 from dunwatch.ingest.smsbackup_messages import SmsBackupMessages
 from dunwatch.ingest.vcard import VCard
+from dunwatch.ingest.recording import CallRecording
+from dunwatch.ingest.screenshot import ChatScreenshot
 
 READERS: list[Reader] = [EventsCsv(), PartiesCsv()]
 # Phone and carrier exports (issue 3).
 READERS += [SmsBackupMessages(), SmsBackupCalls(), AndroidContacts(), AndroidCallLog(), AndroidMmsSms(), IosSms(),
             IosCallHistory(), IosAddressBook(), VCard(), CarrierBillCsv(), CarrierBillXlsx()]
+# Screenshots and recordings, recognised by their magic bytes (issue 7); last, as the loosest sniffers.
+READERS += [ChatScreenshot(), CallRecording()]
 
 HEAD_BYTES = 1 << 16
 
