@@ -3,7 +3,6 @@ filters, tagging, the borrower's own statement, findings, dossier, integrity, la
 
 from __future__ import annotations
 
-import csv
 from html import unescape
 import os
 import re
@@ -63,7 +62,7 @@ def test_upload_form_without_script_and_reupload_is_a_no_op(tmp_path):
     files = [("files", (f.name, f.read_bytes(), "text/csv")) for f in demo_files()]
     r = c.post("/cases/k/evidence", data={"csrf_token": csrf(c)}, files=files)
     notes = " ".join(_flashes(r.text))
-    assert "新增 54 条事件" in notes and "5 个当事方" in notes
+    assert "新增 41 条事件" in notes and "新增 7 条事件" in notes and "5 个当事方" in notes
     r = c.post("/cases/k/evidence", data={"csrf_token": csrf(c)}, files=files)
     assert "相同内容已导入过" in " ".join(_flashes(r.text))
     case_dir = tmp_path / "cases" / "k"
@@ -71,7 +70,7 @@ def test_upload_form_without_script_and_reupload_is_a_no_op(tmp_path):
         sha = store.sha256_file(f)
         assert store.stored_path(case_dir, sha).read_bytes() == f.read_bytes()
     with Case.open(case_dir) as case:
-        assert sorted(r[0] for r in case.con.execute("SELECT name FROM evidence").fetchall()) == ["events.csv", "parties.csv"]
+        assert sorted(r[0] for r in case.con.execute("SELECT name FROM evidence").fetchall()) == sorted(f.name for f in demo_files())
 
 
 def test_a_bad_file_is_named_and_leaves_the_case_as_it_was(demo, tmp_path):
@@ -94,8 +93,9 @@ def test_timeline_filters(demo):
     assert all_rows["total"] == 54
     mother = c.get("/api/cases/demo/events", params={"party": "139 0000 0002"}).json()  # any common writing
     assert mother["total"] == 2 and all("+8613900000002" in (e["from"], e["to"]) for e in mother["events"])
-    with open(demo_files()[0], encoding="utf-8", newline="") as f:
-        n_sms = sum(1 for row in csv.DictReader(f) if row["kind"] == "sms")
+    from dunwatch.demo.generate import build
+
+    n_sms = sum(1 for row in build()[0] if row[1] == "sms")
     sms = c.get("/api/cases/demo/events", params={"kind": "sms"}).json()
     assert sms["total"] == n_sms and {e["kind"] for e in sms["events"]} == {"sms"}
     assert c.get("/api/cases/demo/events", params={"kind": "message"}).json()["total"] == n_sms
@@ -257,7 +257,7 @@ def test_dossier_page(demo):
 
 def test_integrity_check_finds_a_changed_original(demo):
     c, case_dir = demo
-    assert "一切完好：2 个证据文件" in c.get("/cases/demo/integrity", params={"run": 1}).text
+    assert f"一切完好：{len(demo_files())} 个证据文件" in c.get("/cases/demo/integrity", params={"run": 1}).text
     stored = next(p for p in (case_dir / "evidence").rglob("*") if p.is_file())
     os.chmod(stored, stat.S_IWUSR | stat.S_IRUSR)
     stored.write_bytes(stored.read_bytes() + b"x")

@@ -4,7 +4,6 @@ session's CSRF token, the demo files and a collector's hostile messages."""
 from __future__ import annotations
 
 import re
-from importlib import resources
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -17,8 +16,10 @@ SECRET = bytes(range(32))
 
 
 def demo_files() -> list[Path]:
-    root = resources.files("dunwatch.demo") / "data"
-    return [Path(str(root / n)) for n in ("events.csv", "parties.csv")]
+    """The demo case's evidence: parties.csv, the phone's SMS and call-log backups, contacts' events."""
+    from dunwatch.demo.run import data_files
+
+    return data_files()
 
 
 def client(cases_dir: Path, **kw) -> TestClient:

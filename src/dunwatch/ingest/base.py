@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 
-from dunwatch.case import evidence as store
 
 STAGE_EVENT_COLS = ("id", "kind", "from_party", "to_party", "at", "duration_s", "status", "text", "debt", "raw", "locator")
 STAGE_PARTY_COLS = ("party", "role", "name", "org", "relation", "why", "locator")
@@ -130,7 +129,3 @@ class Sink:
             self.con.execute("INSERT INTO stage_parties SELECT * FROM _batch")
             self.con.unregister("_batch")
             self._parties.clear()
-
-
-def attachment_store(case_dir: Path) -> Callable[[bytes], tuple[str, Path]]:
-    return lambda data: store.store_bytes(case_dir, data)

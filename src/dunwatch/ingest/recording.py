@@ -56,7 +56,7 @@ register({
 })
 
 NAME = "call-recording"
-_NAME_TIME = re.compile(r"(20\d{2}|\d{2})[-_.]?([01]\d)[-_.]?([0-3]\d)[-_ ]?([0-2]\d)[-_.:]?([0-5]\d)[-_.:]?([0-5]\d)")
+_NAME_TIME = re.compile(r"(?<!\d)(20\d{2}|\d{2})[-_.]?([01]\d)[-_.]?([0-3]\d)[-_ ]?([0-2]\d)[-_.:]?([0-5]\d)[-_.:]?([0-5]\d)(?!\d)")
 _NAME_NUMBER = re.compile(r"(?<!\d)(\+?\d[\d\- ]{4,18}\d)(?!\d)")
 _FTYP_AUDIO = (b"M4A ", b"M4B ", b"mp42", b"mp41", b"isom", b"3gp4", b"3gp5", b"3gp6", b"3gs7", b"3g2a")
 SAMPLE_RATE = 16_000

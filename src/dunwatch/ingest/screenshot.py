@@ -41,7 +41,7 @@ NAME = "chat-screenshot"
 _EXIF_IFD, _DATETIME_ORIGINAL, _DATETIME = 0x8769, 36867, 306
 # Screenshot_20260305-214700.png, Screenshot_2026-03-05-21-47-00-123_com.tencent.mm.jpg,
 # 微信图片_20260305214700.jpg, IMG_20260305_214700.jpg
-_NAME_TIME = re.compile(r"(20\d{2})[-_.]?([01]\d)[-_.]?([0-3]\d)[-_ ]?([0-2]\d)[-_.:]?([0-5]\d)[-_.:]?([0-5]\d)")
+_NAME_TIME = re.compile(r"(?<!\d)(20\d{2})[-_.]?([01]\d)[-_.]?([0-3]\d)[-_ ]?([0-2]\d)[-_.:]?([0-5]\d)[-_.:]?([0-5]\d)(?!\d)")
 _PUNCT = re.compile(r"[\W_]+", re.UNICODE)
 
 

@@ -28,6 +28,7 @@ from dunwatch.ocr.engine import Line
 
 STATUS_END, HEADER_END, INPUT_H = 0.085, 0.235, 0.15
 CENTRED = 0.03  # margins equal within this fraction of W: a centred line, separator or notice
+EDGE_MARGIN = 0.025  # a bubble edge this close (fraction of W) to a bar is where the screenshot cut it
 BACKGROUND_DIST = 9  # colour distance that still counts as the chat background (JPEG noise)
 
 
@@ -104,18 +105,19 @@ def rebuild(lines: list[Line], image) -> Chat:
             current.clear()
 
     for ln in body:
-        if abs(ln.cx - w / 2) < CENTRED * w and abs(ln.x0 - (w - ln.x1)) < CENTRED * w:
+        centred = abs(ln.cx - w / 2) < CENTRED * w and abs(ln.x0 - (w - ln.x1)) < CENTRED * w
+        if centred and chattime.is_separator(ln.text):
             close()
-            if chattime.is_separator(ln.text):
-                chat.items.append(Separator(ln.text, _box(ln)))
-            else:
-                chat.notices.append(ln.text)
+            chat.items.append(Separator(ln.text, _box(ln)))
             continue
         if current and _same_bubble(pixels, bg, current[-1], ln):
-            current.append(ln)
+            current.append(ln)  # a wrapped bubble's last line may happen to sit centred
             continue
         close()
-        current.append(ln)
+        if centred:
+            chat.notices.append(ln.text)
+        else:
+            current.append(ln)
     close()
     return chat
 
@@ -174,11 +176,13 @@ def _bubble(pixels, bg, side: str, lines: list[Line], header_end: float, input_t
     h = pixels.shape[0]
     # Walk from the text out through the bubble's padding to its edges.
     col = max(0, int(x0) - max(2, size // 6))
-    up = _scan(pixels, bg, col, int(first.cy), 0, -1, int(first.cy - header_end) + 1)
-    down = _scan(pixels, bg, col, int(last.cy), 0, 1, int(input_top - last.cy) + 1)
+    w = pixels.shape[1]
+    edge = EDGE_MARGIN * w
+    up = _scan(pixels, bg, col, int(first.cy), 0, -1, int(first.cy - header_end + edge))
+    down = _scan(pixels, bg, col, int(last.cy), 0, 1, int(input_top - last.cy + edge))
     inside = not _is_bg(pixels[int(first.cy), col], bg)
-    if inside and (up is None or down is None):
-        return None  # the bubble runs past the chat area: only part of it is on this screenshot
+    if inside and (up is None or down is None or first.cy - up < header_end + edge or last.cy + down > input_top - edge):
+        return None  # the bubble runs into the bars: only part of it is on this screenshot
     if inside:
         top, bottom = int(first.cy) - up, int(last.cy) + down
         left_k = _scan(pixels, bg, int(x0), int(first.cy), -1, 0, 3 * size)
@@ -186,8 +190,7 @@ def _bubble(pixels, bg, side: str, lines: list[Line], header_end: float, input_t
         left = int(x0) - left_k if left_k is not None else int(x0) - size // 2
         right = int(x1) + right_k if right_k is not None else int(x1) + size // 2
     else:  # text straight on the background (no bubble drawn): the text's own box, padded
-        if y0 - size < header_end or y1 + size > input_top:
+        if y0 - size < header_end + edge or y1 + size > input_top - edge:
             return None
         top, bottom, left, right = int(y0) - size // 3, int(y1) + size // 3, int(x0) - size // 3, int(x1) + size // 3
-    w = pixels.shape[1]
     return Bubble(side, lines, (max(0, left), max(0, top), min(w, right), min(h, bottom)))
