@@ -32,12 +32,22 @@ _CN_NATIONAL_ONLY = re.compile(r"9[56]\d{3,6}|1\d{2,4}|106\d{3,17}")
 _CN_IP_PREFIX = re.compile(r"1(?:[12]\d|79)\d\d(?=1\d{10}$|0[1-9]\d{8,10}$|00\d{6,})")
 
 
+# Chinese mobile numbers, by far the most common value: what the general path below returns for them
+# (valid, or possible with 11 national digits, either way E.164), without libphonenumber's ~30 µs.
+_CN_MOBILE_E164 = re.compile(r"\+861[3-9]\d{9}")
+_CN_MOBILE_NATIONAL = re.compile(r"1[3-9]\d{9}")
+
+
 @lru_cache(maxsize=200_000)
 def normalize(raw: str, region: str) -> str:
     """E.164 for a phone number; national digits for CN service numbers; the cleaned raw value otherwise."""
     s = (raw or "").strip()
     if not s:
         return ""
+    if _CN_MOBILE_E164.fullmatch(s):
+        return s
+    if region == "CN" and _CN_MOBILE_NATIONAL.fullmatch(s):
+        return "+86" + s
     compact = _SEPARATORS.sub("", s)
     if not _NUMERIC.fullmatch(compact):
         return s
