@@ -8,6 +8,7 @@ package here ships a multilingual model small enough, so Mandarin is tested on t
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -89,9 +90,7 @@ def test_english_call_transcribed_and_labelled(speech, case_dir, tmp_path):
     m4a = _convert(speech["en"], tmp_path / "Call recording 13800138000_260305_214703.m4a")
     proc = run_cli("import", str(case_dir), str(m4a), "--asr-model", str(_tiny_en()), check=True)
     assert "transcribed" in proc.stdout
-    [(ident, frm, _, at, duration, _, text, _, raw, _)] = _calls(case_dir)
-    import json
-
+    [(ident, frm, _, at, _, _, text, _, raw, _)] = _calls(case_dir)
     segments = json.loads(raw)["transcript"]
     assert segments and all(float(s["t"].split("-")[0]) <= float(s["t"].split("-")[1]) for s in segments)
     assert "\n".join(s["text"] for s in segments) == text

@@ -151,10 +151,35 @@ def files() -> dict[str, bytes]:
     }
 
 
+# A WeChat chat with a collector, as the borrower would screenshot it (rendered, since real
+# screenshots cannot be shipped). The file name carries the date the way Android names screenshots.
+SCREENSHOT = "Screenshot_20260306-221500.png"
+CHAT = [
+    ("sep", "今天 21:47"),
+    ("left", "张三，今天再不还款，我们就把你的身份证照片发到你老家村里的群。"),
+    ("right", "我这个月发工资就还，请不要联系我的家人。"),
+    ("left", "你这种老赖不配讲条件，等着坐牢吧。"),
+]
+
+
+def screenshot() -> bytes:
+    """The demo's chat screenshot as PNG bytes (needs the CJK font from scripts/debian-runtime.txt)."""
+    import io
+
+    from dunwatch.ocr.synthetic import Msg, Sep, render
+
+    items = [Sep(text) if side == "sep" else Msg(side, text) for side, text in CHAT]
+    image, _truth = render("wechat", COLLECTORS[2], items, clock="22:15")
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    return buf.getvalue()
+
+
 def main() -> None:
     out = Path(__file__).with_name("data")
     for name, data in files().items():
         (out / name).write_bytes(data)
+    (out / SCREENSHOT).write_bytes(screenshot())
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from dunwatch.report import build_report
 from dunwatch.rules import check_case
 
 
-EVIDENCE = ("parties.csv", "sms-backup.xml", "calls-backup.xml", "contacts-evidence.csv")
+EVIDENCE = ("parties.csv", "sms-backup.xml", "calls-backup.xml", "contacts-evidence.csv", "Screenshot_20260306-221500.png")
 FLOWS = "loan-demo-1.flows.csv"
 
 

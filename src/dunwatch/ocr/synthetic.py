@@ -201,7 +201,8 @@ def render(style: str, title: str, items: list, *, clock: str = "9:41", scroll: 
     view_h = H - STATUS_H - HEADER_H - INPUT_H
     top = max(0, conv.height - view_h) if scroll is None else max(0, min(scroll, conv.height - view_h))
     frame = _chrome(st, title, clock)
-    frame.paste(conv.crop((0, top, W, top + view_h)), (0, STATUS_H + HEADER_H))
+    # A short chat fills only the top of the view; the rest shows the chat's background.
+    frame.paste(conv.crop((0, top, W, min(conv.height, top + view_h))), (0, STATUS_H + HEADER_H))
     truth = Truth(title)
     for item, (x0, y0, x1, y1) in boxes:
         if y0 >= top and y1 <= top + min(view_h, conv.height):  # only wholly visible items
