@@ -80,12 +80,19 @@ def test_human_output_never_passes_control_characters(tmp_path):
     assert "\x1b" not in proc.stdout and "cn.call_frequency" in proc.stdout
 
 
-def test_plain_files_are_labelled_by_the_real_classifier():
-    # The bundled synthetic demo: demo-0026 claims to be the police (经侦大队), demo-0025 tells the mother.
-    from conftest import REPO
+def test_plain_files_are_labelled_by_the_real_classifier(tmp_path):
+    # The synthetic demo story as plain interchange files: one SMS claims to be the police
+    # (经侦大队), another tells the borrower's mother about the debt.
+    from conftest import write_events, write_parties
 
-    data = REPO / "src" / "dunwatch" / "demo" / "data"
-    proc = run_cli("check", str(data / "events.csv"), "--parties", str(data / "parties.csv"), "--json", check=True)
+    from dunwatch.demo import generate
+
+    events, parties = generate.build()
+    police = next(e[0] for e in events if "经侦大队" in e[7])
+    mother = next(e[0] for e in events if e[3] == generate.MOTHER and e[1] == "sms")
+    write_events(tmp_path / "events.csv", events)
+    write_parties(tmp_path / "parties.csv", parties)
+    proc = run_cli("check", str(tmp_path / "events.csv"), "--parties", str(tmp_path / "parties.csv"), "--json", check=True)
     found = {(f["rule"], tuple(f["events"])) for f in json.loads(proc.stdout)}
-    assert ("cn.impersonation", ("demo-0026",)) in found
-    assert ("cn.disclosure", ("demo-0025",)) in found
+    assert ("cn.impersonation", (police,)) in found
+    assert ("cn.disclosure", (mother,)) in found
