@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from dunwatch.case import Case, catalog
-from dunwatch.interchange import EVENTS_COLUMNS, PARTIES_COLUMNS
-from dunwatch.interchange.csvfile import write_rows
+from dunwatch.interchange.csvfile import write_events, write_parties  # noqa: F401 (used by tests)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -38,16 +37,6 @@ def run_cli(*args: str, lang: str = "en", cwd: Path | None = None, check: bool =
 def case_dir(tmp_path: Path) -> Path:
     path = tmp_path / "case"
     Case.init(path, jurisdiction="cn", tz="Asia/Shanghai").close()
-    return path
-
-
-def write_events(path: Path, rows: list[tuple]) -> Path:
-    write_rows(path, EVENTS_COLUMNS, rows)
-    return path
-
-
-def write_parties(path: Path, rows: list[tuple]) -> Path:
-    write_rows(path, PARTIES_COLUMNS, rows)
     return path
 
 

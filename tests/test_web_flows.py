@@ -88,17 +88,18 @@ def test_a_bad_file_is_named_and_leaves_the_case_as_it_was(demo, tmp_path):
 
 
 def test_timeline_filters(demo):
+    from dunwatch.demo.generate import CHAT, build
+
+    n_chat = sum(1 for side, _ in CHAT if side != "sep")  # the demo screenshot's messages
     c, case_dir = demo
     all_rows = c.get("/api/cases/demo/events", params={"limit": 5000}).json()
-    assert all_rows["total"] == 54
+    assert all_rows["total"] == len(build()[0]) + n_chat
     mother = c.get("/api/cases/demo/events", params={"party": "139 0000 0002"}).json()  # any common writing
     assert mother["total"] == 2 and all("+8613900000002" in (e["from"], e["to"]) for e in mother["events"])
-    from dunwatch.demo.generate import build
-
     n_sms = sum(1 for row in build()[0] if row[1] == "sms")
     sms = c.get("/api/cases/demo/events", params={"kind": "sms"}).json()
     assert sms["total"] == n_sms and {e["kind"] for e in sms["events"]} == {"sms"}
-    assert c.get("/api/cases/demo/events", params={"kind": "message"}).json()["total"] == n_sms
+    assert c.get("/api/cases/demo/events", params={"kind": "message"}).json()["total"] == n_sms + n_chat
     with Case.open(case_dir) as case:
         if not features.conduct_available():
             # No classifier installed: label two events the way every stage writes (rows, then a ledger entry).

@@ -113,19 +113,15 @@ class Sink:
         self.con.execute(f"INSERT INTO {table} {select_sql}", params or [])
 
     def flush(self) -> None:
-        if self._events:
-            cols = list(zip(*self._events))
-            names = list(STAGE_EVENT_COLS) + ["ord", "evidence"]
-            tbl = pa.table({n: pa.array(c, type=pa.int64() if n == "ord" else pa.string()) for n, c in zip(names, cols)})
-            self.con.register("_batch", tbl)
-            self.con.execute("INSERT INTO stage_events SELECT * FROM _batch")
-            self.con.unregister("_batch")
-            self._events.clear()
-        if self._parties:
-            cols = list(zip(*self._parties))
-            names = list(STAGE_PARTY_COLS) + ["ord", "evidence"]
-            tbl = pa.table({n: pa.array(c, type=pa.int64() if n == "ord" else pa.string()) for n, c in zip(names, cols)})
-            self.con.register("_batch", tbl)
-            self.con.execute("INSERT INTO stage_parties SELECT * FROM _batch")
-            self.con.unregister("_batch")
-            self._parties.clear()
+        self._insert("stage_events", STAGE_EVENT_COLS, self._events)
+        self._insert("stage_parties", STAGE_PARTY_COLS, self._parties)
+
+    def _insert(self, table: str, columns: tuple[str, ...], rows: list) -> None:
+        if not rows:
+            return
+        names = [*columns, "ord", "evidence"]
+        arrays = {n: pa.array(c, type=pa.int64() if n == "ord" else pa.string()) for n, c in zip(names, zip(*rows))}
+        self.con.register("_batch", pa.table(arrays))
+        self.con.execute(f"INSERT INTO {table} SELECT * FROM _batch")
+        self.con.unregister("_batch")
+        rows.clear()

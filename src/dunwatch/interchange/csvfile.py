@@ -122,6 +122,22 @@ def write_rows(path: Path, header: tuple[str, ...], rows) -> int:
     return n
 
 
+def write_events(path: Path, rows) -> Path:
+    """Write rows (in EVENTS_COLUMNS order) as an events.csv file."""
+    from dunwatch.interchange import EVENTS_COLUMNS
+
+    write_rows(path, EVENTS_COLUMNS, rows)
+    return path
+
+
+def write_parties(path: Path, rows) -> Path:
+    """Write rows (in PARTIES_COLUMNS order) as a parties.csv file."""
+    from dunwatch.interchange import PARTIES_COLUMNS
+
+    write_rows(path, PARTIES_COLUMNS, rows)
+    return path
+
+
 def to_text(header: tuple[str, ...], rows) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator=LINE_END)

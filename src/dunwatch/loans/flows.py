@@ -54,15 +54,19 @@ def parse_date(text: str, where: str = "") -> date:
         raise UserError(t("loans.bad_date", value=text, where=where)) from None
 
 
-def read_flows(path: str | Path) -> list[Flow]:
+def read_bytes(path: str | Path) -> bytes:
+    """A flows file's bytes, or a one-line error naming it."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise bad_input(path, "file.missing") from None
     except IsADirectoryError:
         raise bad_input(path, "file.unknown_format") from None
-    return parse_flows(data, path)
+
+
+def read_flows(path: str | Path) -> list[Flow]:
+    return parse_flows(read_bytes(path), path)
 
 
 def parse_flows(data: bytes, path: str | Path) -> list[Flow]:

@@ -13,12 +13,12 @@ from pathlib import Path
 
 from dunwatch.case import Case
 from dunwatch.case import evidence as store
-from dunwatch.errors import UserError, bad_input
+from dunwatch.errors import UserError
 from dunwatch import i18n
 from dunwatch.i18n import t
 from dunwatch.loans import caps
 from dunwatch.loans.apr import apr, flows_of_scheme
-from dunwatch.loans.flows import Flow, parse_flows
+from dunwatch.loans.flows import Flow, parse_flows, read_bytes
 from dunwatch.loans.schemes import Scheme
 
 READER = "loan-flows"  # the evidence row's reader name for a stored flows file
@@ -57,12 +57,7 @@ def add_loan(case: Case, debt: str, facts: caps.Facts, flows_file: str | Path | 
     notes: list[dict] = []
     if flows_file is not None:
         path = Path(flows_file)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise bad_input(path, "file.missing") from None
-        except IsADirectoryError:
-            raise bad_input(path, "file.unknown_format") from None
+        data = read_bytes(path)
         flows = parse_flows(data, path)
         sha = hashlib.sha256(data).hexdigest()
     else:

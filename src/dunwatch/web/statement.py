@@ -13,8 +13,8 @@ from dunwatch.case import Case
 from dunwatch.errors import UserError
 from dunwatch.i18n import t
 from dunwatch.ingest.importer import ImportResult, import_files
-from dunwatch.interchange import EVENTS_COLUMNS, PARTIES_COLUMNS
-from dunwatch.interchange.csvfile import write_rows
+
+from dunwatch.interchange.csvfile import write_events, write_parties, write_rows
 from dunwatch.parties.numbers import normalize
 from dunwatch.web import queries
 
@@ -49,16 +49,6 @@ def _import(case: Case, events: list[tuple], parties: list[tuple], what: str) ->
         if parties:
             paths.append(write_parties(Path(tmp) / f"statement-{what}-{stamp}-parties.csv", parties))
         return import_files(case, paths)
-
-
-def write_events(path: Path, rows: list[tuple]) -> Path:
-    write_rows(path, EVENTS_COLUMNS, rows)
-    return path
-
-
-def write_parties(path: Path, rows: list[tuple]) -> Path:
-    write_rows(path, PARTIES_COLUMNS, rows)
-    return path
 
 
 def _collector_row(case: Case, number: str, org: str) -> list[tuple]:
