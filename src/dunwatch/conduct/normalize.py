@@ -24,6 +24,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
+
 CJK = "\u3400-\u9fff"
 _HAS_CJK = re.compile(f"[{CJK}]")
 # Separators a sender puts between the characters of one word. Sentence punctuation (，。,!? …) is
@@ -78,6 +80,40 @@ def same_length(text: str) -> str:
     return text.translate(_char_table())
 
 
+def same_length_many(texts: list[str]) -> list[str]:
+    """`same_length` of each text, for a batch (what the classifier uses)."""
+    return _translate_many(texts, _code_point_array("same_length"))
+
+
+def _translate_many(texts: list[str], table: np.ndarray) -> list[str]:
+    """`str.translate` over a batch with a code-point array instead of a dict.
+
+    str.translate looks a dict up for every character (~0.1 µs each); here the whole batch is one
+    UTF-32 array indexed into `table`. The tables map one character to one character, so each
+    text's slice of the result lines up with it. `surrogatepass`: hostile input may hold lone
+    surrogates, which str.translate passes through unchanged, and so does this."""
+    joined = "".join(texts)
+    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    out = table[points].tobytes().decode("utf-32-le", "surrogatepass")
+    pieces, at = [], 0
+    for text in texts:
+        pieces.append(out[at:at + len(text)])
+        at += len(text)
+    return pieces
+
+
+@lru_cache(maxsize=2)
+def _code_point_array(name: str) -> np.ndarray:
+    """The translate table `name` ("same_length" or "fold") as an array over all code points."""
+    mapping = _char_table() if name == "same_length" else _homophones()[0]
+    table = np.arange(0x110000, dtype=np.uint32)
+    for cp, ch in mapping.items():
+        if len(ch) != 1:
+            raise ValueError(f"{name}: {chr(cp)!r} maps to {ch!r}, not one character")
+        table[cp] = ord(ch)
+    return table
+
+
 # -- pinyin and homophones ----------------------------------------------------------------------
 
 def _toneless(reading: str) -> str:
@@ -107,6 +143,11 @@ def _homophones() -> tuple[dict[int, str], dict[str, str]]:
 def fold(text: str) -> str:
     """Same length as `text`; every Chinese character replaced by its sound's representative."""
     return text.translate(_homophones()[0])
+
+
+def fold_many(texts: list[str]) -> list[str]:
+    """`fold` of each text, for a batch."""
+    return _translate_many(texts, _code_point_array("fold"))
 
 
 def fold_phrase(word: str) -> str | None:
