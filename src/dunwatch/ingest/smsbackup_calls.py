@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lxml import etree
 
-from dunwatch.i18n import t
 from dunwatch.ingest.base import Reader, Sink
 from dunwatch.ingest.callcodes import absent, call_status
 from dunwatch.ingest.problems import problem
 from dunwatch.ingest.staging import OWNER, EventBatch
 from dunwatch.ingest.times import ms_from_text
-from dunwatch.ingest.xmlstream import DoctypeRefused, RepairedXml, elements, root_tag
+from dunwatch.ingest.xmlstream import located_elements, root_tag
 
 RAW = ("date", "type", "duration", "number", "presentation", "contact_name")
 
@@ -33,19 +31,8 @@ class SmsBackupCalls(Reader):
 
     def read(self, path: Path, sink: Sink) -> None:
         batch = EventBatch(sink, RAW)
-        n = 0
-        stream = RepairedXml(path, sink.report)
-        try:
-            for elem in elements(stream, ("call",)):
-                n += 1
-                _call(path, elem.attrib, f"call[{n}]", batch)
-        except etree.XMLSyntaxError as e:
-            after = t("ingest.xml_after", locator=f"call[{n}]") if n else t("ingest.xml_start")
-            raise problem(path, t("loc.line", line=e.position[0]), "ingest.xml_syntax", after=after, message=e.msg) from None
-        except DoctypeRefused:
-            raise problem(path, t("ingest.xml_start"), "ingest.xml_dtd") from None
-        finally:
-            stream.close()
+        for elem, loc in located_elements(path, sink.report, ("call",)):
+            _call(path, elem.attrib, loc, batch)
         batch.close()
 
 

@@ -16,15 +16,13 @@ import base64
 import binascii
 from pathlib import Path
 
-from lxml import etree
 
-from dunwatch.i18n import t
 from dunwatch.ingest.base import Reader, Sink
 from dunwatch.ingest.callcodes import OUTGOING_BOXES, SMS_BOX, absent
 from dunwatch.ingest.problems import problem
 from dunwatch.ingest.staging import OWNER, EventBatch
 from dunwatch.ingest.times import ms_from_text
-from dunwatch.ingest.xmlstream import DoctypeRefused, RepairedXml, elements, root_tag
+from dunwatch.ingest.xmlstream import located_elements, root_tag
 
 RAW = ("date", "date_sent", "type", "address", "contact_name", "attachments")
 _FROM, _RECIPIENTS = "137", ("151", "130", "129")
@@ -41,25 +39,11 @@ class SmsBackupMessages(Reader):
 
     def read(self, path: Path, sink: Sink) -> None:
         batch = EventBatch(sink, RAW)
-        counts = {"sms": 0, "mms": 0}
-        last = ""
-        stream = RepairedXml(path, sink.report)
-        try:
-            for elem in elements(stream, ("sms", "mms")):
-                tag = elem.tag
-                counts[tag] += 1
-                last = f"{tag}[{counts[tag]}]"
-                if tag == "sms":
-                    _sms(path, elem, last, batch)
-                else:
-                    _mms(path, elem, last, batch, sink)
-        except etree.XMLSyntaxError as e:
-            after = t("ingest.xml_after", locator=last) if last else t("ingest.xml_start")
-            raise problem(path, t("loc.line", line=e.position[0]), "ingest.xml_syntax", after=after, message=e.msg) from None
-        except DoctypeRefused:
-            raise problem(path, t("ingest.xml_start"), "ingest.xml_dtd") from None
-        finally:
-            stream.close()
+        for elem, loc in located_elements(path, sink.report, ("sms", "mms")):
+            if elem.tag == "sms":
+                _sms(path, elem, loc, batch)
+            else:
+                _mms(path, elem, loc, batch, sink)
         batch.close()
 
 

@@ -21,6 +21,9 @@ from typing import Callable, Iterator
 
 from lxml import etree
 
+from dunwatch.i18n import t
+from dunwatch.ingest.problems import problem
+
 CHUNK = 1 << 20
 _PROGRESS_EVERY = 8 << 20
 
@@ -151,6 +154,27 @@ def elements(stream: RepairedXml, tags: tuple[str, ...]) -> Iterator[etree._Elem
         if parent is not None:
             while elem.getprevious() is not None:
                 del parent[0]
+
+
+def located_elements(path: Path, report: Callable[[int, int], None] | None,
+                     tags: tuple[str, ...]) -> Iterator[tuple[etree._Element, str]]:
+    """Each element with one of `tags` and its locator (`sms[3]`: the third <sms>), streamed from
+    the file; a syntax error or a DOCTYPE becomes one problem naming the line and the last element."""
+    counts = dict.fromkeys(tags, 0)
+    last = ""
+    stream = RepairedXml(path, report)
+    try:
+        for elem in elements(stream, tags):
+            counts[elem.tag] += 1
+            last = f"{elem.tag}[{counts[elem.tag]}]"
+            yield elem, last
+    except etree.XMLSyntaxError as e:
+        after = t("ingest.xml_after", locator=last) if last else t("ingest.xml_start")
+        raise problem(path, t("loc.line", line=e.position[0]), "ingest.xml_syntax", after=after, message=e.msg) from None
+    except DoctypeRefused:
+        raise problem(path, t("ingest.xml_start"), "ingest.xml_dtd") from None
+    finally:
+        stream.close()
 
 
 def root_tag(head: bytes) -> str | None:
