@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from web_support import HOSTILE_TEXTS, demo_files, hostile_events
 
-from dunwatch.web import features
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -153,38 +152,32 @@ def test_borrower_journey_in_chromium(server, tmp_path):
         _shot(page, "07-statement")
         page.click("#visit-form button[type=submit]")
         expect(page.locator("table.timeline")).to_contain_text("两个人在门口大声喊我的名字")
-        if features.loans_available():  # the loan's terms and the money that changed hands
-            page.click("nav.casenav a[href$='/statement']")
-            page.fill("#loan-form input[name=lender]", "示例速贷（合成平台）")
-            page.fill("#loan-form input[name=received_date]", "2026-01-01")
-            page.fill("#loan-form input[name=received_amount]", "2000")
-            for i, day in enumerate(("2026-01-08", "2026-01-15", "2026-01-22"), 1):
-                page.fill(f"#loan-form input[name=paid_date_{i}]", day)
-                page.fill(f"#loan-form input[name=paid_amount_{i}]", "800")
-            page.click("#loan-form button[type=submit]")
-            expect(page.locator(".flash.ok").first).to_contain_text("loan-demo-1")
-            _shot(page, "07b-loan")
+        # The loan's terms and the money that changed hands.
+        page.click("nav.casenav a[href$='/statement']")
+        page.fill("#loan-form input[name=lender]", "示例速贷（合成平台）")
+        page.fill("#loan-form input[name=received_date]", "2026-01-01")
+        page.fill("#loan-form input[name=received_amount]", "2000")
+        for i, day in enumerate(("2026-01-08", "2026-01-15", "2026-01-22"), 1):
+            page.fill(f"#loan-form input[name=paid_date_{i}]", day)
+            page.fill(f"#loan-form input[name=paid_amount_{i}]", "800")
+        page.click("#loan-form button[type=submit]")
+        expect(page.locator(".flash.ok").first).to_contain_text("loan-demo-1")
+        _shot(page, "07b-loan")
 
         # 6. Findings.
         page.click("nav.casenav a[href$='/findings']")
-        if features.rules_available():
-            expect(page.locator("article.finding").first).to_be_visible()
-        else:
-            expect(page.locator(".na")).to_contain_text("尚不可用")
+        expect(page.locator("article.finding").first).to_be_visible()
         _shot(page, "08-findings")
 
         # 7. Dossier: make it and download it.
         page.click("nav.casenav a[href$='/dossier']")
-        if features.report_available():
-            page.click("#make-dossier")
-            expect(page.locator("a.download").first).to_be_visible(timeout=60_000)
-            with page.expect_download() as info:
-                page.locator("a.download").first.click()
-            saved = ARTIFACTS / "downloads" / info.value.suggested_filename
-            info.value.save_as(saved)
-            assert saved.stat().st_size > 0
-        else:
-            expect(page.locator(".na")).to_contain_text("尚不可用")
+        page.click("#make-dossier")
+        expect(page.locator("a.download").first).to_be_visible(timeout=60_000)
+        with page.expect_download() as info:
+            page.locator("a.download").first.click()
+        saved = ARTIFACTS / "downloads" / info.value.suggested_filename
+        info.value.save_as(saved)
+        assert saved.stat().st_size > 0
         _shot(page, "09-dossier")
 
         # 8. Integrity check, then the English switch.

@@ -22,7 +22,7 @@ from web_support import client, csrf, demo_case, demo_files, new_case, page_toke
 from dunwatch import i18n
 from dunwatch.case import Case
 from dunwatch.case import evidence as store
-from dunwatch.web import features, queries
+from dunwatch.web import queries
 from dunwatch.web.messages import MESSAGES, tr
 
 
@@ -101,13 +101,6 @@ def test_timeline_filters(demo):
     assert sms["total"] == n_sms and {e["kind"] for e in sms["events"]} == {"sms"}
     assert c.get("/api/cases/demo/events", params={"kind": "message"}).json()["total"] == n_sms + n_chat
     with Case.open(case_dir) as case:
-        if not features.conduct_available():
-            # No classifier installed: label two events the way every stage writes (rows, then a ledger entry).
-            with case.transaction():
-                seq = case.next_seq()
-                for ev in ("demo-0009", "demo-0018"):
-                    case.con.execute("INSERT INTO labels VALUES (?, 'threat', 0.9, '[[0, 4]]', 'test-lexicon', ?)", [ev, seq])
-                case.record(seq, "classify", {"events": 2})
         labelled: dict[str, set[str]] = {}
         for ev, label in case.con.execute(queries.LATEST_LABELS).fetchall():
             labelled.setdefault(label, set()).add(ev)
@@ -125,10 +118,6 @@ def test_timeline_filters(demo):
 def test_finding_filter_and_findings_page(demo):
     c, _ = demo
     page = c.get("/cases/demo/findings").text
-    if not features.rules_available():
-        assert "尚不可用" in page
-        assert c.get("/api/cases/demo/findings").json() == {"available": False, "findings": []}
-        return
     found = c.post("/api/cases/demo/check", headers={"X-CSRF-Token": csrf(c)}).json()["findings"]
     assert found, "the demo case breaks several cn rules"
     rule = found[0]["rule"]
@@ -151,8 +140,7 @@ def test_tagging_a_collector_updates_parties_and_findings(demo):
     with Case.open(case_dir) as case:
         actions = [a for (a,) in case.con.execute("SELECT action FROM ledger ORDER BY seq").fetchall()]
     assert "party.tag" in actions
-    if features.rules_available():
-        assert actions[-1].startswith("check") and "问题清单已更新" in " ".join(_flashes(r.text))
+    assert actions[-1].startswith("check") and "问题清单已更新" in " ".join(_flashes(r.text))
     r = c.post("/cases/demo/parties/tag", data={"csrf_token": token, "party": "+8617100000011", "role": "collector",
                                                 "org": "某某催收（合成）"})
     assert "没有变化" in " ".join(_flashes(r.text))
@@ -217,9 +205,6 @@ def test_a_bad_statement_is_refused_and_changes_nothing(demo):
 def test_loan_terms_and_cash_flows_become_evidence(demo):
     c, case_dir = demo
     page = c.get("/cases/demo/statement").text
-    if not features.loans_available():
-        assert "尚不可用" in page
-        return
     assert 'id="loan-form"' in page and "loan-demo-1" in page
     before = snapshot(case_dir)
     form = {"csrf_token": csrf(c), "debt": "loan-demo-1", "lender": "示例速贷（合成平台）", "lender_type": "private",
@@ -246,9 +231,6 @@ def test_loan_terms_and_cash_flows_become_evidence(demo):
 def test_dossier_page(demo):
     c, case_dir = demo
     r = c.post("/cases/demo/dossier", data={"csrf_token": csrf(c)})
-    if not features.report_available():
-        assert "尚不可用" in r.text and not (case_dir / "dossier").exists()
-        return
     assert "材料已生成" in " ".join(_flashes(r.text))
     links = re.findall(r'href="(/cases/demo/files/[^"?]+)"', r.text)
     assert links

@@ -49,8 +49,6 @@ def after_change(case: Case) -> list[tuple[str, str]]:
     """Bring the findings up to date after new evidence or a new tag; notes for the user. (The
     importer labels new texts itself.) The rules are another module: a failure there must not undo
     or hide what was just saved."""
-    if not features.rules_available():
-        return []
     try:
         return [("info", t("web.findings.updated", n=len(features.run_check(case))))]
     except UserError as e:

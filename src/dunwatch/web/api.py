@@ -33,13 +33,6 @@ class Session(BaseModel):
     lang: str
 
 
-class Features(BaseModel):
-    rules: bool
-    conduct: bool
-    loans: bool
-    report: bool
-
-
 class CaseCreate(BaseModel):
     name: CaseName
     jurisdiction: Jurisdiction = "cn"
@@ -146,7 +139,6 @@ class Integrity(BaseModel):
 
 
 class Findings(BaseModel):
-    available: bool
     findings: list[dict]
 
 
@@ -164,11 +156,6 @@ def _lang(request: Request) -> str:
 @router.get("/session", response_model=Session)
 def session(request: Request):
     return Session(csrf_token=ctx_of(request).sessions.csrf_token(request.state.sid), lang=_lang(request))
-
-
-@router.get("/features", response_model=Features)
-def feature_status():
-    return Features(**features.status())
 
 
 @router.get("/cases", response_model=list[CaseOut])
@@ -255,17 +242,14 @@ async def upload(request: Request, name: str, filename: Annotated[str, Query(min
 @router.get("/cases/{name}/findings", response_model=Findings, responses=ERRORS)
 def findings(request: Request, name: str):
     with ctx_of(request).store.open(name, _lang(request)) as case:
-        available = features.rules_available()
-        return Findings(available=available, findings=features.latest_findings(case) if available else [])
+        return Findings(findings=features.latest_findings(case))
 
 
 @router.post("/cases/{name}/check", response_model=Findings, responses=ERRORS)
 def check(request: Request, name: str, x_csrf_token: CsrfHeader = None):
     check_header(request, x_csrf_token)
     with ctx_of(request).store.open(name, _lang(request)) as case:
-        if not features.rules_available():
-            return Findings(available=False, findings=[])
-        return Findings(available=True, findings=features.run_check(case))
+        return Findings(findings=features.run_check(case))
 
 
 @router.get("/cases/{name}/verify", response_model=Integrity, responses=ERRORS)

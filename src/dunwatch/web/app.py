@@ -17,7 +17,6 @@ from jinja2 import Environment, PackageLoader
 
 from dunwatch import i18n
 from dunwatch.errors import UserError
-from dunwatch.web import features
 from dunwatch.web.casestore import BadCaseName, CaseNotFound, CaseStore
 from dunwatch.web.messages import FACT_KEYS, LENDER_TYPE_KEYS, tr
 from dunwatch.web.security import (
@@ -79,7 +78,7 @@ class WebContext:
         flashes = self.flash.load(request.cookies.get(Flash.COOKIE))
         html = self.env.get_template(template).render(
             _=lambda key, **kw: tr(lang, key, **kw), lang=lang, csrf=self.sessions.csrf_token(sid),
-            path=request.url.path, query=request.url.query, features=features.status(), flashes=flashes, fact_keys=FACT_KEYS,
+            path=request.url.path, query=request.url.query, flashes=flashes, fact_keys=FACT_KEYS,
             lt_keys=LENDER_TYPE_KEYS, **ctx)
         resp = HTMLResponse(html, status_code=status)
         if flashes:

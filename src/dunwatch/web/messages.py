@@ -12,7 +12,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.app": ("催收证据助手", "debt-collection evidence helper"),
     "web.footer.private": ("你的资料只保存在这台电脑上，不会发送到任何地方。本程序不联网。",
                            "Your files stay on this computer and are never sent anywhere. This app works offline."),
-    "web.na": ("此功能尚不可用（相关模块还没有安装）。", "Not available yet (the module for this is not installed)."),
     # navigation
     "web.nav.label": ("案件导航", "Case navigation"),
     "web.nav.case": ("案件", "Case"),

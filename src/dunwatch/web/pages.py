@@ -71,10 +71,10 @@ def overview(request: Request, name: str):
     with ctx.store.open(name, ctx.lang(request)) as case:
         info = queries.summary(case)
         data = queries.chart_data(case)
-        findings = features.latest_findings(case) if features.rules_available() else []
+        findings = features.latest_findings(case)
         return ctx.render(request, "overview.html", case=name, info=info, findings=findings,
                           day_chart=charts.by_day(data["days"]), ledger=queries.ledger_tail(case, 8),
-                          checked=features.rules_available() and features.has_run_check(case))
+                          checked=features.has_run_check(case))
 
 
 @router.get("/cases/{name}/evidence")
@@ -113,7 +113,7 @@ def timeline_page(request: Request, name: str, party: str = "", kind: str = "", 
     ctx = ctx_of(request)
     page = max(1, min(page, 1_000_000))
     with ctx.store.open(name, ctx.lang(request)) as case:
-        findings = features.latest_findings(case) if features.rules_available() else []
+        findings = features.latest_findings(case)
         flt = queries.TimelineFilter(party=party.strip(), kind=kind if kind in (*queries.KINDS, "message") else "",
                                      label=label, finding=finding, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
         if finding:
@@ -162,11 +162,10 @@ async def tag_form(request: Request, name: str):
 def statement_page(request: Request, name: str):
     ctx = ctx_of(request)
     with ctx.store.open(name, ctx.lang(request)) as case:
-        loans = features.loans_available()
         return ctx.render(request, "statement.html", case=name, debtor=statement.debtor_default(case), tz=case.tz,
                           collectors=[p for p in queries.parties(case) if p["role"] == "collector"],
-                          debts=statement.debt_ids(case) if loans else [], costs=features.loan_costs(case) if loans else [],
-                          lender_types=_lender_types() if loans else (), repayment_rows=statement.REPAYMENT_ROWS)
+                          debts=statement.debt_ids(case), costs=features.loan_costs(case),
+                          lender_types=_lender_types(), repayment_rows=statement.REPAYMENT_ROWS)
 
 
 def _lender_types() -> tuple[str, ...]:
@@ -212,8 +211,6 @@ async def statement_loan(request: Request, name: str):
     ctx = ctx_of(request)
     form = await checked_form(request)
     lang = ctx.lang(request)
-    if not features.loans_available():
-        return _redirect(request, f"/cases/{name}/statement", [("warn", tr(lang, "web.na"))])
     fields = {k: _form_str(form, k) for k in form.keys() if k != "csrf_token"}
     with ctx.store.open(name, lang) as case:
         try:
@@ -232,8 +229,7 @@ async def statement_loan(request: Request, name: str):
 def findings_page(request: Request, name: str):
     ctx = ctx_of(request)
     with ctx.store.open(name, ctx.lang(request)) as case:
-        available = features.rules_available()
-        findings = features.latest_findings(case) if available else []
+        findings = features.latest_findings(case)
         cited = queries.events_by_id(case, [str(e) for f in findings for e in f.get("events", [])])
         lang = ctx.lang(request)
         groups: dict[str, list[dict]] = {}
@@ -241,7 +237,7 @@ def findings_page(request: Request, name: str):
             groups.setdefault(str(f.get("rule", "")), []).append(f)
         explained = {r: features.explain(r, lang) for r in groups}
         return ctx.render(request, "findings.html", case=name, findings=findings, groups=groups, cited=cited,
-                          available=available, checked=available and features.has_run_check(case), explained=explained)
+                          checked=features.has_run_check(case), explained=explained)
 
 
 @router.post("/cases/{name}/check")
@@ -249,8 +245,6 @@ async def check_form(request: Request, name: str):
     ctx = ctx_of(request)
     await checked_form(request)
     lang = ctx.lang(request)
-    if not features.rules_available():
-        return _redirect(request, f"/cases/{name}/findings", [("warn", tr(lang, "web.na"))])
     with ctx.store.open(name, lang) as case:
         notes = actions.after_change(case)
     return _redirect(request, f"/cases/{name}/findings", notes)
@@ -260,8 +254,7 @@ async def check_form(request: Request, name: str):
 def dossier_page(request: Request, name: str):
     ctx = ctx_of(request)
     with ctx.store.open(name, ctx.lang(request)) as case:
-        return ctx.render(request, "dossier.html", case=name, files=actions.dossier_files(case),
-                          available=features.report_available())
+        return ctx.render(request, "dossier.html", case=name, files=actions.dossier_files(case))
 
 
 @router.post("/cases/{name}/dossier")
@@ -269,8 +262,6 @@ async def dossier_form(request: Request, name: str):
     ctx = ctx_of(request)
     await checked_form(request)
     lang = ctx.lang(request)
-    if not features.report_available():
-        return _redirect(request, f"/cases/{name}/dossier", [("warn", tr(lang, "web.na"))])
     with ctx.store.open(name, lang) as case:
         try:
             out = actions.generate_dossier(case, lang)
