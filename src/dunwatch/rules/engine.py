@@ -11,9 +11,6 @@ from dataclasses import dataclass
 from dunwatch.rules import kinds, prelude
 from dunwatch.rules.pack import Pack
 
-COLUMNS = ("rule", "debtor", "subject", "tag", "ref", "t0", "t1", "n", "x", "ids")
-
-
 @dataclass(frozen=True)
 class Row:
     """One finding as the query returned it (see kinds.py for what each column means)."""
@@ -31,7 +28,7 @@ class Row:
 
     @classmethod
     def of(cls, values) -> "Row":
-        d = dict(zip(COLUMNS, values))
+        d = dict(zip(kinds.COLUMNS, values))
         ids = list(d["ids"] or [])
         # DuckDB keeps NULLs in array_agg and Spark drops them: drop them here too.
         d["ids"] = tuple(sorted(i for i in ids if i is not None))
@@ -85,12 +82,17 @@ class SparkEngine:
         self.spark.catalog.dropTempView(name)
 
 
+PREPARED = ("dw_lab", "dw_ev", "dw_names")  # in the order they can be dropped
+
+
 def prepare(engine, pack: Pack, tz: str) -> None:
-    """Build dw_ev and dw_lab from the registered inputs."""
+    """Build dw_names, dw_ev and dw_lab from the registered inputs."""
     lo, hi = engine.rows("SELECT min(at_s), max(at_s) FROM dw_events")[0]
+    engine.materialize("dw_names", prelude.names_sql())
     engine.materialize("dw_ev", prelude.events_sql(prelude.offset_sql(tz, lo, hi)))
-    also = sorted({k for r in pack.rules if r.kind == "labelled" for k in r.params["also_kinds"]})
-    engine.materialize("dw_lab", prelude.labelled_sql(also))
+    labelled = [r for r in pack.rules if r.kind == "labelled"]
+    if labelled:
+        engine.materialize("dw_lab", prelude.labelled_sql(sorted({k for r in labelled for k in r.params["also_kinds"]})))
 
 
 def rule_sql(rule) -> str:
@@ -104,8 +106,8 @@ def evaluate(engine, pack: Pack, tz: str) -> list[Row]:
         # One query per rule: Spark runs one big UNION ALL of them slower than the parts.
         out = [Row.of(v) for rule in pack.rules for v in engine.rows(rule_sql(rule))]
     finally:
-        engine.drop("dw_lab")
-        engine.drop("dw_ev")
+        for name in PREPARED:
+            engine.drop(name)
     order = {r.id: i for i, r in enumerate(pack.rules)}
     out.sort(key=lambda r: (order[r.rule], r.debtor or "", r.t0 if r.t0 is not None else -1, r.subject or "",
                             r.tag or "", r.ref or "", r.ids))

@@ -1,11 +1,14 @@
 """Rule kinds: each is one relational query, written once in the SQL that DuckDB and Spark SQL both
 accept, over the prepared events `dw_ev` (prelude.py) and labelled events `dw_lab`.
 
-Every kind returns the same columns, one row per finding:
+Every kind returns the same columns (COLUMNS), one row per finding:
   rule, debtor, subject, tag, ref      STRING  (what the finding is about; meaning per kind, see findings.py)
   t0, t1                               BIGINT  (window, debtor-local epoch seconds, end exclusive)
   n, x                                 BIGINT  (the count, and a second number where a kind has one)
   ids                                  ARRAY<STRING> of event ids
+
+In dw_ev, party numbers, debts and creditors are interned numbers (prelude.names_sql): a kind groups by
+them and hands its rows to `named`, which turns those columns back into strings.
 
 Portability rules kept here: no engine-specific functions; integer day numbers instead of dates;
 string literals only from validated parameters (no quotes or backslashes: the engines escape differently).
@@ -39,6 +42,7 @@ LABELS = ("threat_violence", "threat_legal_false", "impersonation_authority", "i
           "third_party_disclosure", "doxxing_pii", "reputational_smear", "inducement_to_borrow",
           "harassment_pressure", "lawful_reminder")
 DAY = 86400
+COLUMNS = ("rule", "debtor", "subject", "tag", "ref", "t0", "t1", "n", "x", "ids")
 _REQUIRED = object()
 
 
@@ -133,6 +137,13 @@ def secs(hhmm: str) -> int:
     return int(hhmm[:2]) * 3600 + int(hhmm[3:]) * 60
 
 
+def named(sql: str, *coded: str) -> str:
+    """The rows of `sql` (in COLUMNS) with the interned columns `coded` turned back into strings."""
+    cols = ", ".join(f"n_{c}.v AS {c}" if c in coded else f"q.{c}" for c in COLUMNS)
+    joins = " ".join(f"LEFT JOIN dw_names n_{c} ON n_{c}.k = q.{c}" for c in coded)
+    return f"SELECT {cols} FROM ({sql}) q {joins}"
+
+
 COUNTED = "CAST(count(*) AS BIGINT)"
 ZERO = "CAST(0 AS BIGINT)"
 IDS = "array_sort(array_agg(id))"
@@ -147,18 +158,20 @@ def _status_filter(statuses: list[str]) -> str:
 
 # -- kinds ------------------------------------------------------------------------------------
 def daily_count_sql(rule: str, p: dict) -> str:
-    keys = "debtor, creditor, day" if p["per"] == "creditor" else "debtor, day"
-    subject = "c.creditor" if p["per"] == "creditor" else "''"
+    per_creditor = p["per"] == "creditor"
+    keys = "debtor, creditor, day" if per_creditor else "debtor, day"
     where = f"coll AND to_debtor AND kind IN ({lit(p['kinds'])}){_status_filter(p['statuses'])}"
     on = " AND ".join(f"e.{k} = c.{k}" for k in keys.split(", "))
-    # Count first, then gather the ids of the few groups over the limit (lists for every group cost more).
-    return f"""
+    # Count first, then gather the ids of the few groups over the limit: lists for every group cost
+    # about twice as much (bench/bench_rules.py).
+    sql = f"""
 WITH c AS (SELECT {keys}, count(*) AS n FROM dw_ev WHERE {where} GROUP BY {keys} HAVING count(*) > {p['limit']})
-SELECT '{rule}' AS rule, c.debtor, {subject} AS subject, '' AS tag, '' AS ref,
+SELECT '{rule}' AS rule, c.debtor, {"c.creditor" if per_creditor else "''"} AS subject, '' AS tag, '' AS ref,
        c.day * {DAY} AS t0, (c.day + 1) * {DAY} AS t1, CAST(max(c.n) AS BIGINT) AS n, {ZERO} AS x,
        array_sort(array_agg(e.id)) AS ids
 FROM c JOIN (SELECT * FROM dw_ev WHERE {where}) e ON {on}
-GROUP BY c.debtor, {"c.creditor, " if p["per"] == "creditor" else ""}c.day"""
+GROUP BY {", ".join("c." + k for k in keys.split(", "))}"""
+    return named(sql, "debtor", "subject") if per_creditor else named(sql, "debtor")
 
 
 def time_window_sql(rule: str, p: dict) -> str:
@@ -166,13 +179,13 @@ def time_window_sql(rule: str, p: dict) -> str:
     length = (end - start) % DAY or DAY
     # k numbers the periods: period k runs from local day k at `start` for `length` seconds, so a
     # night that crosses midnight is one period.
-    return f"""
+    return named(f"""
 SELECT '{rule}' AS rule, debtor, creditor AS subject, '' AS tag, '' AS ref,
        k * {DAY} + {start} AS t0, k * {DAY} + {start + length} AS t1, {COUNTED} AS n, {ZERO} AS x, {IDS} AS ids
 FROM (SELECT debtor, creditor, id, CAST(floor((loc_s - {start}) / {DAY}.0) AS BIGINT) AS k
       FROM dw_ev
       WHERE coll AND to_debtor AND kind IN ({lit(p['kinds'])}) AND (tod - {start} + {DAY}) % {DAY} < {length}) w
-GROUP BY debtor, creditor, k"""
+GROUP BY debtor, creditor, k""", "debtor", "subject")
 
 
 def regf_frequency_sql(rule: str, p: dict) -> str:
@@ -200,6 +213,7 @@ SELECT '{rule}' AS rule, r.debtor, r.debt AS subject, 'A' AS tag, r.dst AS ref,
        r.d0 * {DAY} AS t0, r.d1 * {DAY} AS t1, {COUNTED} AS n, max(r.peak) AS x, array_sort(array_agg(c.id)) AS ids
 FROM r JOIN c ON c.debtor = r.debtor AND c.dst = r.dst AND c.debt = r.debt AND c.day >= r.d0 AND c.day < r.d1
 GROUP BY r.debtor, r.dst, r.debt, r.grp, r.d0, r.d1"""
+    prong_a = named(prong_a, "debtor", "subject", "ref")
     # Prong B: after a telephone conversation about a debt on local day c, any countable call to the
     # debtor about that debt later that day up to day c + days - 1 (the conversation's day is day one).
     prong_b = f"""
@@ -209,6 +223,7 @@ FROM (SELECT debtor, debt, id, at_s, loc_s, day FROM dw_ev WHERE {CONVERSATION} 
 JOIN (SELECT debtor, debt, id, at_s, day FROM dw_ev WHERE {countable} AND to_debtor) k
   ON k.debtor = v.debtor AND k.debt = v.debt AND k.at_s > v.at_s AND k.day <= v.day + {days - 1}
 GROUP BY v.debtor, v.debt, v.id, v.loc_s, v.day"""
+    prong_b = named(prong_b, "debtor", "subject")
     return f"SELECT * FROM ({prong_a}) a UNION ALL SELECT * FROM ({prong_b}) b"
 
 
@@ -223,20 +238,20 @@ def labelled_sql(rule: str, p: dict) -> str:
     if p["also_kinds"]:
         match.append(f"kind IN ({lit(p['also_kinds'])})")
     # One finding per event; tag is the first matching label (or the event kind), n how many matched.
-    return f"""
+    return named(f"""
 SELECT '{rule}' AS rule, debtor, creditor AS subject, min(coalesce(label, kind)) AS tag, min(dst) AS ref,
        min(loc_s) AS t0, min(loc_s) AS t1, CAST(count(label) AS BIGINT) AS n, {ZERO} AS x,
        array_distinct(array_agg(id)) AS ids
 FROM dw_lab
 WHERE coll AND {_recipient(p['recipient'])} AND ({' OR '.join(match)})
-GROUP BY debtor, creditor, id"""
+GROUP BY debtor, creditor, id""", "debtor", "subject", "ref")
 
 
 def third_party_contact_sql(rule: str, p: dict) -> str:
     lookback = p["lookback_hours"] * 3600
     # The proof of reachability is the latest conversation within the lookback: "epoch|id" sorts by
     # time because epoch seconds have 10 digits from 2001 to 2286.
-    return f"""
+    return named(f"""
 WITH tp AS (SELECT id, debtor, dst, day, at_s FROM dw_ev WHERE coll AND third AND kind IN ({lit(p['kinds'])})),
 a AS (SELECT debtor, id, at_s FROM dw_ev WHERE {CONVERSATION}),
 m AS (SELECT tp.id, tp.debtor, tp.dst, tp.day, max(CAST(a.at_s AS STRING) || '|' || a.id) AS proof
@@ -244,42 +259,43 @@ m AS (SELECT tp.id, tp.debtor, tp.dst, tp.day, max(CAST(a.at_s AS STRING) || '|'
       GROUP BY tp.id, tp.debtor, tp.dst, tp.day)
 SELECT '{rule}' AS rule, debtor, dst AS subject, '' AS tag, max(proof) AS ref,
        day * {DAY} AS t0, (day + 1) * {DAY} AS t1, {COUNTED} AS n, {ZERO} AS x, {IDS} AS ids
-FROM m GROUP BY debtor, dst, day"""
+FROM m GROUP BY debtor, dst, day""", "debtor", "subject")
 
 
 def third_party_count_sql(rule: str, p: dict) -> str:
     roles = f" AND dst_role IN ({lit(p['roles'])})" if p["roles"] else ""
-    return f"""
+    return named(f"""
 SELECT '{rule}' AS rule, debtor, dst AS subject, min(dst_role) AS tag, '' AS ref,
        min(loc_s) AS t0, max(loc_s) AS t1, {COUNTED} AS n, {ZERO} AS x, {IDS} AS ids
 FROM dw_ev
 WHERE coll AND third AND kind IN ({lit(p['kinds'])}){roles}
 GROUP BY debtor, dst
-HAVING count(*) > {p['limit']}"""
+HAVING count(*) > {p['limit']}""", "debtor", "subject")
 
 
 def text_lexicon_sql(rule: str, p: dict) -> str:
-    first = " ".join(f"WHEN instr(text, '{w}') > 0 THEN '{w}'" for w in p["words"])
-    return f"""
+    first = " ".join(f"WHEN instr(t.text, '{w}') > 0 THEN '{w}'" for w in p["words"])
+    # Texts stay in dw_events (prelude): only the events that have one are joined back.
+    return named(f"""
 SELECT '{rule}' AS rule, debtor, creditor AS subject, word AS tag, dst AS ref,
        loc_s AS t0, loc_s AS t1, CAST(1 AS BIGINT) AS n, {ZERO} AS x, array_agg(id) AS ids
-FROM (SELECT debtor, creditor, dst, loc_s, id, CASE {first} END AS word
-      FROM dw_ev WHERE coll AND text <> '') w
+FROM (SELECT e.debtor, e.creditor, e.dst, e.loc_s, e.id, CASE {first} END AS word
+      FROM dw_ev e JOIN (SELECT id, text FROM dw_events WHERE text <> '') t ON t.id = e.id WHERE e.coll) w
 WHERE word IS NOT NULL
-GROUP BY debtor, creditor, word, dst, loc_s, id"""
+GROUP BY debtor, creditor, word, dst, loc_s, id""", "debtor", "subject", "ref")
 
 
 def rate_cap_sql(rule: str, p: dict) -> str:
     # The evidence is the loan-cost calculation (dw_costs); the events are the collector's written
     # demands on that debt, i.e. attempts to collect the excess.
-    return f"""
+    return named(f"""
 SELECT '{rule}' AS rule, min(e.debtor) AS debtor, c.debt AS subject, '' AS tag, '' AS ref,
        min(e.loc_s) AS t0, max(e.loc_s) AS t1, CAST(count(e.id) AS BIGINT) AS n, {ZERO} AS x,
        array_sort(array_agg(e.id)) AS ids
-FROM dw_costs c
-LEFT JOIN dw_ev e ON e.debt = c.debt AND e.coll AND e.kind IN ('sms', 'mms', 'chat', 'email', 'letter')
+FROM dw_costs c LEFT JOIN dw_names d ON d.v = c.debt
+LEFT JOIN dw_ev e ON e.debt = d.k AND e.coll AND e.kind IN ('sms', 'mms', 'chat', 'email', 'letter')
 WHERE c.exceeded
-GROUP BY c.debt"""
+GROUP BY c.debt""", "debtor")
 
 
 _COMM = subset(EVENT_KINDS, empty_ok=False)
