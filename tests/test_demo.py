@@ -7,6 +7,7 @@ from conftest import run_cli
 from dunwatch.case import Case
 from dunwatch.demo import generate
 from dunwatch.demo.run import data_files
+from dunwatch.report.place import dossier_runs
 
 
 def test_demo_runs_the_flow_on_synthetic_data(tmp_path):
@@ -17,7 +18,8 @@ def test_demo_runs_the_flow_on_synthetic_data(tmp_path):
     # The phone exports were read by their own readers, the loan added, the case checked and reported.
     for reader in ("sms-backup-restore", "sms-backup-restore-calls", "parties.csv", "events.csv", "chat-screenshot"):
         assert f"read by {reader}," in proc.stdout
-    pdf = tmp_path / "demo" / "report" / "dossier.pdf"
+    (run,) = dossier_runs(tmp_path / "demo")  # the same place `dunwatch report` and the web app use
+    pdf = run / "dossier.pdf"
     assert f"dossier.pdf: {pdf.resolve()}" in proc.stdout and pdf.read_bytes().startswith(b"%PDF")
     with Case.open(tmp_path / "demo") as c:
         assert c.con.execute("SELECT count(*) FROM events").fetchone()[0] > 40

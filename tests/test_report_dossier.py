@@ -16,6 +16,7 @@ from report_support import SCREENSHOT_TEXT, demo_case
 
 from dunwatch.case import Case
 from dunwatch.case.verify import verify
+from dunwatch.report.place import dossier_runs
 from dunwatch.rules import latest_findings
 
 
@@ -24,7 +25,7 @@ def reported(tmp_path_factory):
     case = demo_case(tmp_path_factory.mktemp("dossier") / "demo")
     proc = run_cli("report", str(case), "--lang", "zh-CN", lang="zh-CN")
     assert proc.returncode == 0, proc.stderr
-    return case, case / "report", proc.stdout
+    return case, dossier_runs(case)[0], proc.stdout
 
 
 def pdftotext(pdf, first=None, last=None) -> str:

@@ -13,6 +13,7 @@ from dunwatch.i18n import LANGS
 from dunwatch.report import dossier, letters, render
 from dunwatch.report.bundle import write_bundle
 from dunwatch.report.facts import as_of
+from dunwatch.report.place import new_dossier_dir
 
 BUNDLE_NAME = "dossier-bundle.zip"
 
@@ -63,12 +64,24 @@ def outputs(case: Case, lang: str = "zh-CN") -> tuple[dict[str, bytes], list[tup
     return files, [(f["sha256"], f["name"]) for f in ctx["files"]]
 
 
+def _in_case(case: Case, out: Path) -> str | None:
+    """The output folder relative to the case, so the entry says which run its hashes belong to; a
+    folder outside the case (`--out`) is not named, to keep the user's own paths out of the case."""
+    try:
+        return out.resolve().relative_to(case.path.resolve()).as_posix()
+    except ValueError:
+        return None
+
+
 def build_report(case: Case, out_dir: str | Path | None = None, lang: str = "zh-CN", bundle: bool = False) -> ReportResult:
-    """Write the report files into `out_dir` (default CASE/report) and record them in the ledger."""
-    out = Path(out_dir) if out_dir else case.path / "report"
-    if (case.path / "evidence").resolve() in [out.resolve(), *out.resolve().parents]:
-        raise bad_input(out, "report.bad_out")
+    """Write the report files into `out_dir` (default: a new CASE/dossier/<UTC time>, see
+    report.place) and record them in the ledger."""
+    chosen = Path(out_dir) if out_dir else None
+    if chosen and (case.path / "evidence").resolve() in [chosen.resolve(), *chosen.resolve().parents]:
+        raise bad_input(chosen, "report.bad_out")
     files, originals = outputs(case, lang)
+    # The run's folder is made only once everything rendered: a failed run leaves no empty one.
+    out = chosen or new_dossier_dir(case.path)
     for name, data in files.items():
         _write(out / name, data)
     hashes = {name: store.sha256_file(out / name) for name in files}
@@ -81,5 +94,6 @@ def build_report(case: Case, out_dir: str | Path | None = None, lang: str = "zh-
         result.bundle = out / BUNDLE_NAME
         hashes[BUNDLE_NAME] = write_bundle(result.bundle, files, originals, case.path, about)
     with case.transaction():
-        case.record(case.next_seq(), "report", {"lang": lang, "bundle": bundle, "files": sorted(hashes)}, hashes)
+        case.record(case.next_seq(), "report", {"lang": lang, "bundle": bundle, "dir": _in_case(case, out),
+                                                "files": sorted(hashes)}, hashes)
     return result

@@ -106,6 +106,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.status.failed": ("失败", "failed"),
     "report.debtor_self": ("借款人本人", "the borrower"),
     "report.other": ("其他", "others"),
+    "report.folder": ("本次材料所在文件夹：{path}", "This dossier's folder: {path}"),
     "report.written": ("已写出 {what}：{path}", "Wrote {what}: {path}"),
     "report.letters_written": ("已写出 {n} 封投诉信：{path}", "Wrote {n} complaint letters: {path}"),
     "report.no_letters": ("辖区 {j} 暂无投诉渠道模板。", "No complaint channels are defined for jurisdiction {j} yet."),

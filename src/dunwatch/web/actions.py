@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 import traceback
-from datetime import datetime
 from pathlib import Path
 
 from fastapi import Request
@@ -19,8 +18,6 @@ from dunwatch.ingest.importer import import_files
 from dunwatch.parties.tagging import tag_party
 from dunwatch.web import features
 from dunwatch.web.security import CSRF_FIELD
-
-DOSSIER_DIR = "dossier"
 
 
 def ctx_of(request: Request):
@@ -87,27 +84,15 @@ def integrity(case: Case) -> dict:
             "lines": report.lines()}
 
 
-def dossier_root(case: Case) -> Path:
-    return case.path / DOSSIER_DIR
-
-
 def generate_dossier(case: Case, lang: str) -> Path:
-    out = dossier_root(case) / datetime.now().strftime("%Y%m%d-%H%M%S")
-    n = 1
-    while out.exists():
-        n += 1
-        out = out.with_name(f"{out.name.split('_')[0]}_{n}")
-    out.mkdir(parents=True)
-    features.build_report(case, out, lang, bundle=True)
-    return out
+    return features.build_report(case, lang, bundle=True).out
 
 
 def dossier_files(case: Case) -> list[dict]:
-    root = dossier_root(case)
-    if not root.is_dir():
-        return []
+    """The files of every run, the latest run first."""
+    root = features.dossier_root(case.path)
     found = []
-    for run in sorted((p for p in root.iterdir() if p.is_dir()), reverse=True):
+    for run in features.dossier_runs(case.path):
         for f in sorted(run.rglob("*")):
             if f.is_file() and not f.is_symlink():
                 found.append({"run": run.name, "path": f.relative_to(root).as_posix(), "name": f.name,

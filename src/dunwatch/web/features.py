@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dunwatch import loans, report, rules
+from dunwatch.report import place
 
 
 # -- rules ------------------------------------------------------------------------------------------
@@ -36,5 +37,14 @@ def loan_costs(case) -> list[dict]:
 
 
 # -- dossier --------------------------------------------------------------------------------------------
-def build_report(case, out_dir: Path, lang: str, bundle: bool = True):
-    return report.build_report(case, out_dir, lang=lang, bundle=bundle)
+def build_report(case, lang: str, bundle: bool = True):
+    """A new run in the case's dossier folder: the same place `dunwatch report` writes to."""
+    return report.build_report(case, lang=lang, bundle=bundle)
+
+
+def dossier_root(case_path: Path) -> Path:
+    return place.dossier_root(case_path)
+
+
+def dossier_runs(case_path: Path) -> list[Path]:
+    return place.dossier_runs(case_path)

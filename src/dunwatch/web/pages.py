@@ -254,7 +254,8 @@ async def check_form(request: Request, name: str):
 def dossier_page(request: Request, name: str):
     ctx = ctx_of(request)
     with ctx.store.open(name, ctx.lang(request)) as case:
-        return ctx.render(request, "dossier.html", case=name, files=actions.dossier_files(case))
+        return ctx.render(request, "dossier.html", case=name, files=actions.dossier_files(case),
+                          dossier_dir=features.dossier_root(case.path).name)
 
 
 @router.post("/cases/{name}/dossier")
@@ -274,7 +275,7 @@ async def dossier_form(request: Request, name: str):
 def download(request: Request, name: str, rel: str, view: int = 0):
     ctx = ctx_of(request)
     path = ctx.store.path_of(name)
-    found = safe_child(path / actions.DOSSIER_DIR, rel)
+    found = safe_child(features.dossier_root(path), rel)
     if found is None:
         return ctx.render(request, "error.html", status=404, status_code=404,
                           message=tr(ctx.lang(request), "web.err.no_file"))
