@@ -163,3 +163,38 @@ def test_reference_repair_survives_any_chunk_boundary(tmp_path, chunk):
         out += data
     assert out == repair_refs(body)
     assert out == b"<smses><sms body=\"a&#128544;b&#65533;c&#65533;d&#10;&#128512;&amp;\"/></smses>"
+
+
+def test_reference_repair_checks_every_reference_xml_may_reject():
+    # Leading zeros still pair; U+FFFF and code points past U+10FFFF are not XML characters;
+    # the largest code point and everyday references stay as written.
+    body = b"a&#055357;&#056864;b&#65535;c&#1114111;d&#1114112;e&#10;&#9;&#57343;&#x10FFFF;&#x110000;"
+    assert repair_refs(body) == b"a&#128544;b&#65533;c&#1114111;d&#65533;e&#10;&#9;&#65533;&#x10FFFF;&#65533;"
+
+
+def test_import_retries_uncapped_when_duckdb_runs_out_of_capped_memory(case_dir, monkeypatch):
+    # A cap far below what DuckDB needs makes the real OutOfMemoryException happen on the first try.
+    from dunwatch.ingest import importer
+
+    monkeypatch.setattr(importer, "IMPORT_MEMORY", "1KB")
+    calls = []
+    real = importer._import_all
+    monkeypatch.setattr(importer, "_import_all", lambda *a: calls.append(1) or real(*a))
+    assert import_one(case_dir, sample()).events == 12
+    assert len(calls) == 2  # the capped try failed and rolled back; the second one landed
+    assert len(events(case_dir)) == 12
+    with Case.open(case_dir) as c:
+        assert c.con.execute("SELECT count(*) FROM ledger WHERE action = 'import'").fetchone()[0] == 1
+        assert c.con.execute("SELECT count(*) FROM evidence").fetchone()[0] == 1
+        # The cap is lifted again afterwards.
+        assert c.con.execute("SELECT current_setting('memory_limit')").fetchone()[0] != "1.0 KiB"
+
+
+def test_import_under_the_memory_cap(case_dir, monkeypatch):
+    from dunwatch.ingest import importer
+
+    calls = []
+    real = importer._import_all
+    monkeypatch.setattr(importer, "_import_all", lambda *a: calls.append(1) or real(*a))
+    assert import_one(case_dir, sample()).events == 12
+    assert calls == [1]  # no retry needed at the real cap

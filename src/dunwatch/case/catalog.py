@@ -7,9 +7,16 @@ what lets `verify` recompute, per ledger entry, a hash of exactly the rows that 
 
 from __future__ import annotations
 
+import hashlib
+from contextlib import contextmanager
+from itertools import groupby
+from operator import itemgetter
+from typing import Iterator
+
 import duckdb
 
 SCHEMA_VERSION = 1
+_HASH_BATCH = 100_000
 
 # Interchange kinds and call statuses (docs/formats.md).
 EVENT_KINDS = ("call", "sms", "mms", "chat", "voicemail", "email", "letter", "visit", "post")
@@ -95,17 +102,34 @@ def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     return con
 
 
+@contextmanager
+def memory_capped(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
+    """DuckDB's memory limit set to `limit` (such as "256MB") for a block, then back to its default."""
+    con.execute(f"SET memory_limit = '{limit}'")
+    try:
+        yield
+    finally:
+        con.execute("RESET memory_limit")
+
+
 def entry_hashes(con: duckdb.DuckDBPyConnection, table: str, seq: int | None = None) -> dict[int, str]:
     """Hash of the rows each ledger entry wrote to `table`, independent of row order.
 
-    Each row is hashed as JSON (unambiguous quoting), the row hashes are sorted and hashed again.
+    Each row is hashed as JSON (unambiguous quoting), the row hashes are sorted and hashed again:
+    sha256 of the sorted hex row hashes joined. DuckDB sorts (spilling to disk when it must) and the
+    joined hashes are streamed into hashlib, so a 2-million-row import never holds them in memory.
     """
     where = "WHERE entry = ?" if seq is not None else ""
     params = [seq] if seq is not None else []
-    rows = con.execute(
-        f"""SELECT entry, sha256(string_agg(h, '' ORDER BY h)) FROM (
-              SELECT entry, sha256(to_json(t)::VARCHAR) AS h FROM {table} t {where})
-            GROUP BY entry""",
-        params,
-    ).fetchall()
-    return {int(e): h for e, h in rows}
+    con.complete()  # a caller's half-read execute() result would block the streamed query (DuckDB 2)
+    reader = con.sql(f"SELECT entry, sha256(to_json(t)::VARCHAR) AS h FROM {table} t {where} ORDER BY entry, h",
+                     params=params).to_arrow_reader(_HASH_BATCH)
+    out: dict[int, str] = {}
+    digests: dict[int, object] = {}
+    for batch in reader:
+        rows = zip(batch.column(0).to_pylist(), batch.column(1).to_pylist())
+        for entry, group in groupby(rows, key=itemgetter(0)):
+            digests.setdefault(entry, hashlib.sha256()).update("".join(h for _, h in group).encode("ascii"))
+    for entry, digest in digests.items():
+        out[int(entry)] = digest.hexdigest()
+    return out

@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 
+from dunwatch.case.arrow_input import scan_once
+
 
 STAGE_EVENT_COLS = ("id", "kind", "from_party", "to_party", "at", "duration_s", "status", "text", "debt", "raw", "locator")
 STAGE_PARTY_COLS = ("party", "role", "name", "org", "relation", "why", "locator")
@@ -121,7 +123,6 @@ class Sink:
             return
         names = [*columns, "ord", "evidence"]
         arrays = {n: pa.array(c, type=pa.int64() if n == "ord" else pa.string()) for n, c in zip(names, zip(*rows))}
-        self.con.register("_batch", pa.table(arrays))
-        self.con.execute(f"INSERT INTO {table} SELECT * FROM _batch")
-        self.con.unregister("_batch")
+        with scan_once(self.con, "_batch", pa.table(arrays)):
+            self.con.execute(f"INSERT INTO {table} SELECT * FROM _batch")
         rows.clear()

@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import duckdb
+
 from dunwatch.case import Case, catalog
 from dunwatch.case import evidence as store
+from dunwatch.case.arrow_input import scan_once
 from dunwatch.conduct.store import label_events
 from dunwatch.errors import UserError
 from dunwatch.i18n import t
@@ -21,6 +24,9 @@ from dunwatch.ingest.base import STAGE_DDL, Reader, Sink
 from dunwatch.parties.numbers import normalize
 
 ISO_8601 = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$"
+# DuckDB's own limit while importing. Its default, 80% of the RAM, let a 1 GB backup take ~3 GB;
+# capped, it spills staged rows and sorts to disk (bench/bench_smsbackup.py: ~0.6 GB peak, ~15% slower).
+IMPORT_MEMORY = "256MB"
 INTERCHANGE = ("kind", "from_party", "to_party", '"at"', "duration_s", "status", "text", "debt")
 
 
@@ -48,6 +54,16 @@ def import_files(case: Case, paths: list[str | Path], on_file: Callable[[Path, R
     # Parties first: a debtor named in parties.csv is then known as the owner of the phone exports
     # imported beside it (sorted() is stable, so files otherwise keep the order given).
     plans = sorted(plans, key=lambda plan: plan[1].name != "parties.csv")
+    try:
+        with catalog.memory_capped(case.con, IMPORT_MEMORY):
+            return _import_all(case, plans, on_file, on_progress, options or {})
+    except duckdb.OutOfMemoryException:
+        # A step DuckDB could not spill to disk needed more: the transaction rolled back, so the
+        # case is as it was; run the import again with DuckDB's default limit.
+        return _import_all(case, plans, on_file, on_progress, options or {})
+
+
+def _import_all(case: Case, plans: list[tuple[Path, Reader]], on_file, on_progress, options: dict) -> list[ImportResult]:
     results: list[ImportResult] = []
     created: list[Path] = []  # evidence files this import wrote, removed again if it fails
     try:
@@ -55,7 +71,7 @@ def import_files(case: Case, paths: list[str | Path], on_file: Callable[[Path, R
             for path, reader in plans:
                 if on_file:
                     on_file(path, reader)
-                results.append(_import_one(case, path, reader, created, on_progress, options or {}))
+                results.append(_import_one(case, path, reader, created, on_progress, options))
     except BaseException:
         store.discard(created)
         raise
@@ -173,9 +189,8 @@ def _number_map(case: Case, values_sql: str) -> None:
         import pyarrow as pa
 
         tbl = pa.table({"raw": raws, "e164": [normalize(r, case.region) for r in raws]})
-        con.register("_e164_batch", tbl)
-        con.execute("INSERT INTO _e164 SELECT * FROM _e164_batch")
-        con.unregister("_e164_batch")
+        with scan_once(con, "_e164_batch", tbl):
+            con.execute("INSERT INTO _e164 SELECT * FROM _e164_batch")
 
 
 def phone_owner(case: Case, given: str | None) -> str:
@@ -206,8 +221,7 @@ def _merge_events(case: Case, path: Path, where, seq: int, owner: str = "") -> i
            SELECT s.id, s.kind, s.from_party, s.to_party, s."at", s.duration_s, s.status, s.text, s.debt,
                   CAST(s."at" AS TIMESTAMPTZ) AT TIME ZONE 'UTC', try_cast(nullif(s.duration_s, '') AS DOUBLE),
                   f.e164, r.e164, s.evidence, s.locator, s.ord, ?, s.raw
-           FROM stage_events s JOIN _e164 f ON f.raw = s.from_party JOIN _e164 r ON r.raw = s.to_party
-           ORDER BY s.ord""",
+           FROM stage_events s JOIN _e164 f ON f.raw = s.from_party JOIN _e164 r ON r.raw = s.to_party""",
         [seq],
     )
     return con.execute("SELECT count(*) FROM events WHERE entry = ?", [seq]).fetchone()[0]

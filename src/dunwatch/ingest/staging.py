@@ -20,6 +20,7 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
+from dunwatch.case.arrow_input import scan_once
 from dunwatch.ingest.base import Sink
 from dunwatch.parties.numbers import normalize
 
@@ -94,13 +95,13 @@ class EventBatch:
         arrays["from_key"] = pa.array([keys[v] for v in columns[1]], type=pa.string())
         arrays["to_key"] = pa.array([keys[v] for v in columns[2]], type=pa.string())
         con = self.sink.con
-        con.register("_eb", pa.table(arrays))
-        try:
-            con.execute(self._sql, {"tz": self.sink.tz, "evidence": self.sink.evidence})
-        except duckdb.Error as e:  # a time outside what DuckDB can hold, and the like
-            raise ValueError(str(e).splitlines()[0]) from None
-        finally:
-            con.unregister("_eb")
+        with scan_once(con, "_eb", pa.table(arrays)):
+            try:
+                con.execute(self._sql, {"tz": self.sink.tz, "evidence": self.sink.evidence})
+            except duckdb.OutOfMemoryException:
+                raise  # not the file's fault: the importer retries with more memory
+            except duckdb.Error as e:  # a time outside what DuckDB can hold, and the like
+                raise ValueError(str(e).splitlines()[0]) from None
         self._reset()
 
     def close(self) -> None:
