@@ -162,8 +162,8 @@ def daily_count_sql(rule: str, p: dict) -> str:
     keys = "debtor, creditor, day" if per_creditor else "debtor, day"
     where = f"coll AND to_debtor AND kind IN ({lit(p['kinds'])}){_status_filter(p['statuses'])}"
     on = " AND ".join(f"e.{k} = c.{k}" for k in keys.split(", "))
-    # Count first, then gather the ids of the few groups over the limit: lists for every group cost
-    # about twice as much (bench/bench_rules.py).
+    # Count first, then gather the ids of the few groups over the limit: building a list for every
+    # group cost twice as much (cn.bombardment at 5M generated events: 1.24 s against 0.57 s).
     sql = f"""
 WITH c AS (SELECT {keys}, count(*) AS n FROM dw_ev WHERE {where} GROUP BY {keys} HAVING count(*) > {p['limit']})
 SELECT '{rule}' AS rule, c.debtor, {"c.creditor" if per_creditor else "''"} AS subject, '' AS tag, '' AS ref,
