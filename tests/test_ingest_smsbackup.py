@@ -198,3 +198,25 @@ def test_import_under_the_memory_cap(case_dir, monkeypatch):
     monkeypatch.setattr(importer, "_import_all", lambda *a: calls.append(1) or real(*a))
     assert import_one(case_dir, sample()).events == 12
     assert calls == [1]  # no retry needed at the real cap
+
+
+def test_import_out_of_memory_even_uncapped_is_one_line_and_changes_nothing(case_dir, monkeypatch):
+    # The real OutOfMemoryException on both tries: a cap on the first, and DuckDB's own limit set
+    # just as low for the second (standing in for a machine without enough RAM).
+    from dunwatch.ingest import importer
+
+    monkeypatch.setattr(importer, "IMPORT_MEMORY", "1KB")
+    real = importer._import_all
+
+    def starved(case, *rest):
+        case.con.execute("SET memory_limit = '1KB'")
+        try:
+            return real(case, *rest)
+        finally:
+            case.con.execute("RESET memory_limit")
+
+    monkeypatch.setattr(importer, "_import_all", starved)
+    before = snapshot(case_dir)
+    with pytest.raises(UserError, match="not enough memory"):
+        import_one(case_dir, sample())
+    assert snapshot(case_dir) == before

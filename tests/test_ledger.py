@@ -147,3 +147,21 @@ def test_any_sequence_verifies_and_any_single_edit_is_caught(tmp_path_factory, o
         c.con.execute(f"UPDATE ledger SET {field} = {field} || 'x' WHERE seq = ?", [seq])
         problems = verify(c).problems
     assert problems, f"editing {field} of entry {seq} went unnoticed"
+
+
+def test_result_hash_is_the_documented_one_for_every_table(case_dir, tmp_path):
+    # catalog.entry_hashes streams the sorted row hashes into hashlib; the value must stay what
+    # docs/design.md defines (sha256 of the sorted hex sha256 of each row's JSON, joined), or cases
+    # recorded earlier would no longer verify. The definition, written out in one SQL statement:
+    _build(case_dir, tmp_path)
+    from dunwatch.case import catalog
+
+    with Case.open(case_dir) as c:
+        checked = 0
+        for table in catalog.DATA_TABLES:
+            documented = dict(c.con.execute(
+                f"""SELECT entry, sha256(string_agg(h, '' ORDER BY h)) FROM (
+                      SELECT entry, sha256(to_json(t)::VARCHAR) AS h FROM {table} t) GROUP BY entry""").fetchall())
+            assert catalog.entry_hashes(c.con, table) == {int(e): h for e, h in documented.items()}, table
+            checked += len(documented)
+        assert checked >= 4  # events, two party versions' entries, labels: the comparison saw rows

@@ -58,9 +58,13 @@ def import_files(case: Case, paths: list[str | Path], on_file: Callable[[Path, R
         with catalog.memory_capped(case.con, IMPORT_MEMORY):
             return _import_all(case, plans, on_file, on_progress, options or {})
     except duckdb.OutOfMemoryException:
-        # A step DuckDB could not spill to disk needed more: the transaction rolled back, so the
-        # case is as it was; run the import again with DuckDB's default limit.
+        pass
+    # A step DuckDB could not spill to disk needed more: the transaction rolled back, so the case is
+    # as it was; run the import again with DuckDB's default limit (80% of the RAM).
+    try:
         return _import_all(case, plans, on_file, on_progress, options or {})
+    except duckdb.OutOfMemoryException:
+        raise UserError(t("import.no_memory"), plans[0][0]) from None
 
 
 def _import_all(case: Case, plans: list[tuple[Path, Reader]], on_file, on_progress, options: dict) -> list[ImportResult]:
