@@ -124,12 +124,9 @@ def entry_hashes(con: duckdb.DuckDBPyConnection, table: str, seq: int | None = N
     con.complete()  # a caller's half-read execute() result would block the streamed query (DuckDB 2)
     reader = con.sql(f"SELECT entry, sha256(to_json(t)::VARCHAR) AS h FROM {table} t {where} ORDER BY entry, h",
                      params=params).to_arrow_reader(_HASH_BATCH)
-    out: dict[int, str] = {}
-    digests: dict[int, object] = {}
+    digests: dict[int, "hashlib._Hash"] = {}
     for batch in reader:
         rows = zip(batch.column(0).to_pylist(), batch.column(1).to_pylist())
         for entry, group in groupby(rows, key=itemgetter(0)):
-            digests.setdefault(entry, hashlib.sha256()).update("".join(h for _, h in group).encode("ascii"))
-    for entry, digest in digests.items():
-        out[int(entry)] = digest.hexdigest()
-    return out
+            digests.setdefault(int(entry), hashlib.sha256()).update("".join(h for _, h in group).encode("ascii"))
+    return {entry: digest.hexdigest() for entry, digest in digests.items()}
