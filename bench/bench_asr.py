@@ -13,7 +13,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from common import line  # noqa: E402
+from text_metrics import edit_distance  # noqa: E402
 
 SENTENCES = [
     "If you do not pay today, we will call your family and your employer. This is your last warning.",
@@ -36,13 +38,7 @@ def cer(ref: str, hyp: str) -> float:
 
 
 def _edit_rate(a: list, b: list) -> float:
-    prev = list(range(len(b) + 1))
-    for i, wa in enumerate(a, 1):
-        cur = [i]
-        for j, wb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (wa != wb)))
-        prev = cur
-    return prev[-1] / max(1, len(a))
+    return edit_distance(a, b) / max(1, len(a))
 
 
 def main() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from text_metrics import edit_distance
+
 from dunwatch.ocr.synthetic import Msg, Sep
 
 SHOT_DATE = "2026-03-07"  # a Saturday: 昨天 is Friday the 6th, 3月5日 星期四 is the Thursday before
@@ -43,13 +45,7 @@ _cache: dict = {}
 def char_accuracy(expected: str, got: str) -> float:
     """1 − edit distance / length of the expected text (spaces ignored: OCR may drop them)."""
     a, b = expected.replace(" ", ""), got.replace(" ", "")
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return max(0.0, 1 - prev[-1] / max(1, len(a)))
+    return max(0.0, 1 - edit_distance(a, b) / max(1, len(a)))
 
 
 def read_chat(image):
