@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from dunwatch.case.catalog import CALL_STATUSES, EVENT_KINDS, PARTY_ROLES
+from dunwatch.rules.prelude import kinds_in, statuses_in
 from dunwatch.i18n import register, t
 
 register({
@@ -112,6 +113,10 @@ class Kind:
     params: dict[str, tuple[Callable, object]]  # name -> (check, default or _REQUIRED)
     sql: Callable[[str, dict], str]
     doc: str  # what it counts, for docs/rules.md
+    # The dw_ev columns its SQL reads (prelude.EV_COLUMNS), and whether it reads only collector-side
+    # events to the debtor: the engine stores just what a pack's kinds read (engine.prepare).
+    reads: frozenset[str]
+    debtor_only: bool = False
 
     def validate(self, rule: str, given: dict) -> dict:
         out = {}
@@ -149,18 +154,18 @@ ZERO = "CAST(0 AS BIGINT)"
 IDS = "array_sort(array_agg(id))"
 # A connected call with the debtor, whichever side dialled: it proves the debtor was reachable and,
 # for Regulation F, is a "telephone conversation".
-CONVERSATION = "kind = 'call' AND status = 'answered' AND ((coll AND to_debtor) OR (from_debtor AND dst_coll))"
+CONVERSATION = f"{kinds_in(['call'])} AND {statuses_in(['answered'])} AND ((coll AND to_debtor) OR (from_debtor AND dst_coll))"
 
 
 def _status_filter(statuses: list[str]) -> str:
-    return f" AND status IN ({lit(statuses)})" if statuses else ""
+    return f" AND {statuses_in(statuses)}" if statuses else ""
 
 
 # -- kinds ------------------------------------------------------------------------------------
 def daily_count_sql(rule: str, p: dict) -> str:
     per_creditor = p["per"] == "creditor"
     keys = "debtor, creditor, day" if per_creditor else "debtor, day"
-    where = f"coll AND to_debtor AND kind IN ({lit(p['kinds'])}){_status_filter(p['statuses'])}"
+    where = f"coll AND to_debtor AND {kinds_in(p['kinds'])}{_status_filter(p['statuses'])}"
     on = " AND ".join(f"e.{k} = c.{k}" for k in keys.split(", "))
     # Count first, then gather the ids of the few groups over the limit: building a list for every
     # group cost twice as much (cn.bombardment at 5M generated events: 1.24 s against 0.57 s).
@@ -184,13 +189,13 @@ SELECT '{rule}' AS rule, debtor, creditor AS subject, '' AS tag, '' AS ref,
        k * {DAY} + {start} AS t0, k * {DAY} + {start + length} AS t1, {COUNTED} AS n, {ZERO} AS x, {IDS} AS ids
 FROM (SELECT debtor, creditor, id, CAST(floor((loc_s - {start}) / {DAY}.0) AS BIGINT) AS k
       FROM dw_ev
-      WHERE coll AND to_debtor AND kind IN ({lit(p['kinds'])}) AND (tod - {start} + {DAY}) % {DAY} < {length}) w
+      WHERE coll AND to_debtor AND {kinds_in(p['kinds'])} AND (tod - {start} + {DAY}) % {DAY} < {length}) w
 GROUP BY debtor, creditor, k""", "debtor", "subject")
 
 
 def regf_frequency_sql(rule: str, p: dict) -> str:
     days, limit = p["days"], p["limit"]
-    countable = f"coll AND (to_debtor OR third) AND kind = 'call'{_status_filter(p['statuses'])}"
+    countable = f"coll AND (to_debtor OR third) AND {kinds_in(['call'])}{_status_filter(p['statuses'])}"
     # Prong A: count per person called and per debt in every run of `days` consecutive local days;
     # overlapping windows over the limit merge into one finding (gaps and islands).
     prong_a = f"""
@@ -236,10 +241,10 @@ def labelled_sql(rule: str, p: dict) -> str:
     if p["labels"]:
         match.append(f"(label IN ({lit(p['labels'])}) AND score >= {p['min_score']})")
     if p["also_kinds"]:
-        match.append(f"kind IN ({lit(p['also_kinds'])})")
+        match.append(kinds_in(p["also_kinds"]))
     # One finding per event; tag is the first matching label (or the event kind), n how many matched.
     return named(f"""
-SELECT '{rule}' AS rule, debtor, creditor AS subject, min(coalesce(label, kind)) AS tag, min(dst) AS ref,
+SELECT '{rule}' AS rule, debtor, creditor AS subject, min(coalesce(label, kind_name)) AS tag, min(dst) AS ref,
        min(loc_s) AS t0, min(loc_s) AS t1, CAST(count(label) AS BIGINT) AS n, {ZERO} AS x,
        array_distinct(array_agg(id)) AS ids
 FROM dw_lab
@@ -252,7 +257,7 @@ def third_party_contact_sql(rule: str, p: dict) -> str:
     # The proof of reachability is the latest conversation within the lookback: "epoch|id" sorts by
     # time because epoch seconds have 10 digits from 2001 to 2286.
     return named(f"""
-WITH tp AS (SELECT id, debtor, dst, day, at_s FROM dw_ev WHERE coll AND third AND kind IN ({lit(p['kinds'])})),
+WITH tp AS (SELECT id, debtor, dst, day, at_s FROM dw_ev WHERE coll AND third AND {kinds_in(p['kinds'])}),
 a AS (SELECT debtor, id, at_s FROM dw_ev WHERE {CONVERSATION}),
 m AS (SELECT tp.id, tp.debtor, tp.dst, tp.day, max(CAST(a.at_s AS STRING) || '|' || a.id) AS proof
       FROM tp JOIN a ON a.debtor = tp.debtor AND a.at_s <= tp.at_s AND a.at_s >= tp.at_s - {lookback}
@@ -268,7 +273,7 @@ def third_party_count_sql(rule: str, p: dict) -> str:
 SELECT '{rule}' AS rule, debtor, dst AS subject, min(dst_role) AS tag, '' AS ref,
        min(loc_s) AS t0, max(loc_s) AS t1, {COUNTED} AS n, {ZERO} AS x, {IDS} AS ids
 FROM dw_ev
-WHERE coll AND third AND kind IN ({lit(p['kinds'])}){roles}
+WHERE coll AND third AND {kinds_in(p['kinds'])}{roles}
 GROUP BY debtor, dst
 HAVING count(*) > {p['limit']}""", "debtor", "subject")
 
@@ -285,6 +290,9 @@ WHERE word IS NOT NULL
 GROUP BY debtor, creditor, word, dst, loc_s, id""", "debtor", "subject", "ref")
 
 
+WRITTEN = ("sms", "mms", "chat", "email", "letter")
+
+
 def rate_cap_sql(rule: str, p: dict) -> str:
     # The evidence is the loan-cost calculation (dw_costs); the events are the collector's written
     # demands on that debt, i.e. attempts to collect the excess.
@@ -293,7 +301,7 @@ SELECT '{rule}' AS rule, min(e.debtor) AS debtor, c.debt AS subject, '' AS tag, 
        min(e.loc_s) AS t0, max(e.loc_s) AS t1, CAST(count(e.id) AS BIGINT) AS n, {ZERO} AS x,
        array_sort(array_agg(e.id)) AS ids
 FROM dw_costs c LEFT JOIN dw_names d ON d.v = c.debt
-LEFT JOIN dw_ev e ON e.debt = d.k AND e.coll AND e.kind IN ('sms', 'mms', 'chat', 'email', 'letter')
+LEFT JOIN dw_ev e ON e.debt = d.k AND e.coll AND e.{kinds_in(WRITTEN)}
 WHERE c.exceeded
 GROUP BY c.debt""", "debtor")
 
@@ -305,43 +313,51 @@ KINDS: dict[str, Kind] = {
          "per": (choice("creditor", "debtor"), "creditor")},
         daily_count_sql,
         "collector contacts to the debtor of the given kinds (and call statuses; empty = all) per debtor-local "
-        "calendar day, per creditor (a lender with its agencies) or across all; a finding when the count is above `limit`"),
+        "calendar day, per creditor (a lender with its agencies) or across all; a finding when the count is above `limit`",
+        frozenset("id kind status coll to_debtor debtor creditor day".split()), debtor_only=True),
     "time_window": Kind(
         {"start": (clock, _REQUIRED), "end": (clock, _REQUIRED), "kinds": (_COMM, _REQUIRED)},
         time_window_sql,
         "collector contacts to the debtor of the given kinds (attempts included) at a debtor-local time from `start` "
-        "(inclusive) to `end` (exclusive); one finding per period (a night) and creditor"),
+        "(inclusive) to `end` (exclusive); one finding per period (a night) and creditor",
+        frozenset("id kind coll to_debtor debtor creditor loc_s tod".split()), debtor_only=True),
     "regf_frequency": Kind(
         {"limit": (positive, _REQUIRED), "days": (positive, _REQUIRED), "statuses": (subset(CALL_STATUSES, False), _REQUIRED)},
         regf_frequency_sql,
         "calls placed by collectors with the given statuses (connected calls: `failed` is left out), per person called "
         "and per debt. Prong A (facts.prong = \"A\"): more than `limit` in any `days` consecutive local days "
         "(overlapping windows merge into one finding). Prong B (\"B\"): any such call to the debtor after a telephone "
-        "conversation about the debt, from the conversation's day (day one) through day `days`"),
+        "conversation about the debt, from the conversation's day (day one) through day `days`",
+        frozenset("id kind status coll to_debtor from_debtor dst_coll third debtor dst debt day at_s loc_s duration".split())),
     "labelled": Kind(
         {"labels": (subset(LABELS, True), _REQUIRED), "recipient": (choice("debtor", "third", "any"), "any"),
          "also_kinds": (subset(EVENT_KINDS, True), []), "min_score": (score, 0.5)},
         labelled_sql,
         "events sent by collectors that carry one of the conduct `labels` (score ≥ `min_score`), or are of one of "
-        "`also_kinds`, to the debtor, to third parties or to either (`recipient`); one finding per event"),
+        "`also_kinds`, to the debtor, to third parties or to either (`recipient`); one finding per event",
+        frozenset("id kind coll to_debtor third debtor creditor dst loc_s".split())),
     "third_party_contact": Kind(
         {"lookback_hours": (positive, _REQUIRED), "kinds": (_COMM, _REQUIRED)},
         third_party_contact_sql,
         "collector contacts with third parties (anyone but the debtor, collectors and authorities) while the debtor "
         "was reachable: a connected call with the debtor happened within `lookback_hours` before; one finding per "
-        "third party and local day"),
+        "third party and local day",
+        frozenset("id kind status coll to_debtor from_debtor dst_coll third debtor dst day at_s".split())),
     "third_party_count": Kind(
         {"limit": (count, _REQUIRED), "roles": (subset(PARTY_ROLES, True), []), "kinds": (_COMM, _REQUIRED)},
         third_party_count_sql,
         "collector contacts with each third party (limited to the party `roles` given, empty = any) over the whole "
-        "record; a finding when there are more than `limit`"),
+        "record; a finding when there are more than `limit`",
+        frozenset("id kind coll third debtor dst dst_role loc_s".split())),
     "text_lexicon": Kind(
         {"words": (words, _REQUIRED)},
         text_lexicon_sql,
-        "collector messages whose text contains one of `words`; one finding per event"),
+        "collector messages whose text contains one of `words`; one finding per event",
+        frozenset("id coll debtor creditor dst loc_s".split())),
     "rate_cap": Kind(
         {},
         rate_cap_sql,
         "debts whose effective annual rate is above the applicable legal cap (dunwatch.loans.case_costs); the events "
-        "are the collectors' written demands on that debt"),
+        "are the collectors' written demands on that debt",
+        frozenset("id kind coll debt debtor loc_s".split())),
 }
