@@ -16,7 +16,8 @@ from typing import Iterator
 import duckdb
 
 SCHEMA_VERSION = 1
-_HASH_BATCH = 100_000
+_SORT_ROWS = 250_000  # hashes per sort in entry_hashes
+_HASH_BATCH = 20_000
 
 # Interchange kinds and call statuses (docs/formats.md).
 EVENT_KINDS = ("call", "sms", "mms", "chat", "voicemail", "email", "letter", "visit", "post")
@@ -116,17 +117,29 @@ def entry_hashes(con: duckdb.DuckDBPyConnection, table: str, seq: int | None = N
     """Hash of the rows each ledger entry wrote to `table`, independent of row order.
 
     Each row is hashed as JSON (unambiguous quoting), the row hashes are sorted and hashed again:
-    sha256 of the sorted hex row hashes joined. DuckDB sorts (spilling to disk when it must) and the
-    joined hashes are streamed into hashlib, so a 2-million-row import never holds them in memory.
+    sha256 of the sorted hex row hashes joined. The joined hashes are streamed into hashlib, so a
+    2-million-row import never holds them in Python.
     """
     where = "WHERE entry = ?" if seq is not None else ""
     params = [seq] if seq is not None else []
     con.complete()  # a caller's half-read execute() result would block the streamed query (DuckDB 2)
-    reader = con.sql(f"SELECT entry, sha256(to_json(t)::VARCHAR) AS h FROM {table} t {where} ORDER BY entry, h",
-                     params=params).to_arrow_reader(_HASH_BATCH)
-    digests: dict[int, "hashlib._Hash"] = {}
-    for batch in reader:
-        rows = zip(batch.column(0).to_pylist(), batch.column(1).to_pylist())
-        for entry, group in groupby(rows, key=itemgetter(0)):
-            digests.setdefault(int(entry), hashlib.sha256()).update("".join(h for _, h in group).encode("ascii"))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _row_hashes AS SELECT entry, sha256(to_json(t)::VARCHAR) AS h FROM {table} t {where}",
+                params).fetchall()
+    try:
+        rows = con.execute("SELECT count(*) FROM _row_hashes").fetchall()[0][0]
+        # Sorted in slices by the hashes' leading hex digits, which sort like the whole: one sort of
+        # 2 million hashes did not fit the import's memory cap (IMPORT_MEMORY) on two threads.
+        digits = 0
+        while rows > _SORT_ROWS * 16 ** digits:
+            digits += 1
+        digests: dict[int, "hashlib._Hash"] = {}
+        for prefix in ([format(i, f"0{digits}x") for i in range(16 ** digits)] if digits else [""]):
+            reader = con.sql("SELECT entry, h FROM _row_hashes WHERE starts_with(h, $p) ORDER BY entry, h",
+                             params={"p": prefix}).to_arrow_reader(_HASH_BATCH)
+            for batch in reader:
+                pairs = zip(batch.column(0).to_pylist(), batch.column(1).to_pylist())
+                for entry, group in groupby(pairs, key=itemgetter(0)):
+                    digests.setdefault(int(entry), hashlib.sha256()).update("".join(h for _, h in group).encode("ascii"))
+    finally:
+        con.execute("DROP TABLE IF EXISTS _row_hashes")
     return {entry: digest.hexdigest() for entry, digest in digests.items()}

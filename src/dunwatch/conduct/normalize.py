@@ -18,13 +18,14 @@ homophone evasions ("做牢" for "坐牢") meet their word.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
+
+from dunwatch.conduct import pinyin_data
 
 CJK = "\u3400-\u9fff"
 _HAS_CJK = re.compile(f"[{CJK}]")
@@ -116,9 +117,18 @@ def _code_point_array(name: str) -> np.ndarray:
 
 # -- pinyin and homophones ----------------------------------------------------------------------
 
-def _toneless(reading: str) -> str:
-    s = unicodedata.normalize("NFD", reading)
-    return "".join(c for c in s if not unicodedata.combining(c)).replace("ü", "v")
+@lru_cache(maxsize=1)
+def _readings() -> tuple[dict[int, str], dict[str, list[str]]]:
+    """(character → its first toneless syllable, lexicon word → its syllables) from data/pinyin.tsv
+    (see pinyin_data.py: shipped so that labelling does not load pypinyin)."""
+    chars: dict[int, str] = {}
+    words: dict[str, list[str]] = {}
+    for kind, key, value in _rows(pinyin_data.FILE):
+        if kind == "c":
+            chars[ord(key)] = value
+        else:
+            words[key] = value.split(" ")
+    return chars, words
 
 
 @lru_cache(maxsize=1)
@@ -127,12 +137,7 @@ def _homophones() -> tuple[dict[int, str], dict[str, str]]:
 
     Each character takes its first (most common) reading; the representative of a syllable is the
     lowest code point that has it (common block first), so the choice is stable across runs and machines."""
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    first: dict[int, str] = {}
-    for cp, readings in pinyin_dict.items():
-        if 0x3400 <= cp <= 0x9FFF:
-            first[cp] = _toneless(readings.split(",")[0])
+    first = _readings()[0]
     rep: dict[str, str] = {}
     for cp in sorted(first, key=lambda c: (c < 0x4E00, c)):  # prefer the common block
         rep.setdefault(first[cp], chr(cp))
@@ -154,12 +159,14 @@ def fold_phrase(word: str) -> str | None:
     """Fold a Chinese lexicon word using phrase-aware readings (还钱 → huan qian, not hai qian).
 
     None for words that are not all Chinese characters (they are matched exactly only)."""
-    from pypinyin import Style, lazy_pinyin
-
     if not word or not all(_HAS_CJK.match(ch) for ch in word):
         return None
     rep = _homophones()[1]
-    syllables = lazy_pinyin(word, style=Style.NORMAL, v_to_u=False)
+    syllables = _readings()[1].get(word)
+    if syllables is None:  # a word added to the lexicon since data/pinyin.tsv was built
+        from pypinyin import Style, lazy_pinyin
+
+        syllables = lazy_pinyin(word, style=Style.NORMAL, v_to_u=False)
     if len(syllables) != len(word):
         return None
     return "".join(rep.get(s.replace("ü", "v"), ch) for s, ch in zip(syllables, word))

@@ -25,8 +25,9 @@ from dunwatch.parties.numbers import normalize
 
 ISO_8601 = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$"
 # DuckDB's own limit while importing. Its default, 80% of the RAM, let a 1 GB backup take ~3 GB;
-# capped, it spills staged rows and sorts to disk (bench/bench_smsbackup.py: ~0.6 GB peak, ~15% slower).
-IMPORT_MEMORY = "256MB"
+# capped, it spills staged rows and sorts to disk. For the 842 MB backup of bench/bench_smsbackup.py,
+# 256MB/128MB/64MB gave peaks of 530/406/348 MB in about the same time (86-92 s, within the noise).
+IMPORT_MEMORY = "64MB"
 INTERCHANGE = ("kind", "from_party", "to_party", '"at"', "duration_s", "status", "text", "debt")
 
 
