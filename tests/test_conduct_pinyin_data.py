@@ -13,7 +13,7 @@ from dunwatch.conduct import pinyin_data
 
 
 def test_the_shipped_readings_are_what_pypinyin_and_the_lexicon_give_now():
-    shipped = (norm._data(pinyin_data.FILE))
+    shipped = norm._data(pinyin_data.FILE)
     assert shipped == pinyin_data.build(), "run: python -m dunwatch.conduct.pinyin_data"
 
 

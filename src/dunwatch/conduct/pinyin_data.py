@@ -1,7 +1,7 @@
 """The pinyin readings homophone folding needs, shipped as data/pinyin.tsv.
 
-Loading pypinyin's dictionaries costs about 60 MB of memory, a fifth of what a 1 GB import may use
-(bench/bench_smsbackup.py), and only two things are read from them: each character's first reading,
+Loading pypinyin's dictionaries costs about 60 MB of memory (an import of a 1 GB backup should stay
+under 300 MB: bench/bench_smsbackup.py), and only two things are read from them: each character's first reading,
 and the phrase-aware readings of the lexicon's words (还钱 → huan qian). Both are written here once:
 `python -m dunwatch.conduct.pinyin_data` rebuilds the file after pypinyin or data/lexicon.tsv
 changes, and tests/test_conduct_pinyin_data.py fails while the shipped file is out of date.

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from dunwatch.case.catalog import CALL_STATUSES, EVENT_KINDS, PARTY_ROLES
-from dunwatch.rules.prelude import kinds_in, statuses_in
 from dunwatch.i18n import register, t
+from dunwatch.rules.prelude import kinds_in, statuses_in
 
 register({
     "rules.bad_param": ("规则 {rule} 的参数 {param} 无效：{problem}", "rule {rule}: bad parameter {param}: {problem}"),
