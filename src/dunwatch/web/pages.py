@@ -174,55 +174,55 @@ def _lender_types() -> tuple[str, ...]:
     return LENDER_TYPES
 
 
-async def _statement(request: Request, name: str, add) -> Response:
+async def _statement(request: Request, name: str, add, back: str, done: str) -> Response:
+    """A statement form: `add(case, fields, lang)` records it and returns the notes to show; a bad
+    entry goes back to the form (`back`) with its one-line error, a good one on to `done`."""
     ctx = ctx_of(request)
     form = await checked_form(request)
     lang = ctx.lang(request)
     fields = {k: _form_str(form, k) for k in form.keys() if k != "csrf_token"}
     with ctx.store.open(name, lang) as case:
         try:
-            results = add(case, fields)
+            notes = add(case, fields, lang)
         except UserError as e:
-            return _redirect(request, f"/cases/{name}/statement", [("error", e.problem)])
-        notes = [("ok", tr(lang, "web.st.saved", n=sum(r.events for r in results)))]
+            return _redirect(request, f"/cases/{name}/{back}", [("error", e.problem)])
         notes += actions.after_change(case)
-    return _redirect(request, f"/cases/{name}/timeline", notes)
+    return _redirect(request, f"/cases/{name}/{done}", notes)
 
 
 def _pick(fields: dict, *names: str) -> dict:
     return {n: fields.get(n, "") for n in names}
 
 
+def _saved(lang: str, results) -> list:
+    return [("ok", tr(lang, "web.st.saved", n=sum(r.events for r in results)))]
+
+
 @router.post("/cases/{name}/statement/visit")
 async def statement_visit(request: Request, name: str):
-    return await _statement(request, name, lambda case, f: statement.add_visit(
-        case, **_pick(f, "when", "who", "org", "people", "place", "what", "debtor")))
+    return await _statement(request, name, lambda case, f, lang: _saved(lang, statement.add_visit(
+        case, **_pick(f, "when", "who", "org", "people", "place", "what", "debtor"))), "statement", "timeline")
 
 
 @router.post("/cases/{name}/statement/relative")
 async def statement_relative(request: Request, name: str):
-    return await _statement(request, name, lambda case, f: statement.add_relative_contact(
+    return await _statement(request, name, lambda case, f, lang: _saved(lang, statement.add_relative_contact(
         case, **_pick(f, "when", "kind", "collector", "relative_number", "relative_name", "relation", "reported_by",
-                      "what", "minutes")))
+                      "what", "minutes"))), "statement", "timeline")
+
+
+def _loan_notes(case, fields: dict, lang: str) -> list:
+    message, result = statement.add_loan(case, fields)
+    notes = [("ok", message)]
+    explanation = result.get("explanation") if isinstance(result, dict) else None
+    if isinstance(explanation, dict) and explanation.get(lang):
+        notes.append(("info", str(explanation[lang])))
+    return notes
 
 
 @router.post("/cases/{name}/statement/loan")
 async def statement_loan(request: Request, name: str):
-    ctx = ctx_of(request)
-    form = await checked_form(request)
-    lang = ctx.lang(request)
-    fields = {k: _form_str(form, k) for k in form.keys() if k != "csrf_token"}
-    with ctx.store.open(name, lang) as case:
-        try:
-            message, result = statement.add_loan(case, fields)
-        except UserError as e:
-            return _redirect(request, f"/cases/{name}/statement#loan", [("error", e.problem)])
-        notes = [("ok", message)]
-        explanation = result.get("explanation") if isinstance(result, dict) else None
-        if isinstance(explanation, dict) and explanation.get(lang):
-            notes.append(("info", str(explanation[lang])))
-        notes += actions.after_change(case)
-    return _redirect(request, f"/cases/{name}/statement#loan", notes)
+    return await _statement(request, name, _loan_notes, "statement#loan", "statement#loan")
 
 
 @router.get("/cases/{name}/findings")
