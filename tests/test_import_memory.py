@@ -30,3 +30,23 @@ def test_staged_batches_are_not_kept_alive_by_the_transaction(case_dir):
     assert staged == BATCHES * SIZE
     # One batch's Arrow columns are about 1.5 MB; all of them kept alive would be about 45 MB.
     assert grown < 2_000_000, f"{grown:,} bytes of Arrow data still held after staging"
+
+
+
+def test_a_csv_load_out_of_memory_is_not_blamed_on_the_file(tmp_path):
+    # DuckDB's real OutOfMemoryException inside read_csv (a fresh connection limited to 1 KB) is the
+    # machine's limit, not a broken file: it must reach the importer, which retries with more
+    # memory (tests/test_ingest_smsbackup.py), instead of becoming a "bad file" error.
+    import duckdb
+    import pytest
+    from conftest import write_events
+
+    from dunwatch.interchange import EVENTS_COLUMNS, csvfile
+
+    rows = [(f"c{i}", "call", "+8617100000011", "+8613800000001", f"2026-03-02T10:{i:02d}:00+08:00", "30", "answered", "", "")
+            for i in range(20)]
+    path = write_events(tmp_path / "events.csv", rows)
+    con = duckdb.connect()
+    con.execute("SET memory_limit = '1KB'")
+    with pytest.raises(duckdb.OutOfMemoryException):
+        csvfile.load_varchar(con, path, list(EVENTS_COLUMNS), "_csv")

@@ -172,16 +172,24 @@ def test_reference_repair_checks_every_reference_xml_may_reject():
     assert repair_refs(body) == b"a&#128544;b&#65533;c&#1114111;d&#65533;e&#10;&#9;&#65533;&#x10FFFF;&#65533;"
 
 
-def test_import_retries_uncapped_when_duckdb_runs_out_of_capped_memory(case_dir, monkeypatch):
-    # A cap far below what DuckDB needs makes the real OutOfMemoryException happen on the first try.
+@pytest.mark.parametrize("caps", [("1KB",), ("1KB", "1KB", "256MB")])
+def test_import_retries_with_more_memory_when_duckdb_runs_out(case_dir, monkeypatch, caps):
+    # A cap far below what DuckDB needs makes the real OutOfMemoryException happen; each try rolls
+    # back and the next runs with the next cap, then with DuckDB's own limit.
     from dunwatch.ingest import importer
 
-    monkeypatch.setattr(importer, "IMPORT_MEMORY", "1KB")
-    calls = []
-    real = importer._import_all
+    from dunwatch.case import catalog
+
+    monkeypatch.setattr(importer, "IMPORT_MEMORY", caps)
+    limits, calls = [], []
+    capped, real = catalog.memory_capped, importer._import_all
+    monkeypatch.setattr(catalog, "memory_capped", lambda con, limit: limits.append(limit) or capped(con, limit))
     monkeypatch.setattr(importer, "_import_all", lambda *a: calls.append(1) or real(*a))
     assert import_one(case_dir, sample()).events == 12
-    assert len(calls) == 2  # the capped try failed and rolled back; the second one landed
+    if caps[-1] == "1KB":  # the cap failed: the second try ran at DuckDB's own limit
+        assert limits == ["1KB"] and len(calls) == 2
+    else:  # the third cap was enough
+        assert limits == ["1KB", "1KB", "256MB"] and len(calls) == 3
     assert len(events(case_dir)) == 12
     with Case.open(case_dir) as c:
         assert c.con.execute("SELECT count(*) FROM ledger WHERE action = 'import'").fetchone()[0] == 1
@@ -205,7 +213,7 @@ def test_import_out_of_memory_even_uncapped_is_one_line_and_changes_nothing(case
     # just as low for the second (standing in for a machine without enough RAM).
     from dunwatch.ingest import importer
 
-    monkeypatch.setattr(importer, "IMPORT_MEMORY", "1KB")
+    monkeypatch.setattr(importer, "IMPORT_MEMORY", ("1KB",))
     real = importer._import_all
 
     def starved(case, *rest):

@@ -24,10 +24,12 @@ from dunwatch.ingest.base import STAGE_DDL, Reader, Sink
 from dunwatch.parties.numbers import normalize
 
 ISO_8601 = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$"
-# DuckDB's own limit while importing. Its default, 80% of the RAM, let a 1 GB backup take ~3 GB;
-# capped, it spills staged rows and sorts to disk. For the 842 MB backup of bench/bench_smsbackup.py,
-# 256MB/128MB/64MB gave peaks of 530/406/348 MB in about the same time (86-92 s, within the noise).
-IMPORT_MEMORY = "64MB"
+# DuckDB's own limit while importing, tried in turn, then its default (80% of the RAM, which let a
+# 1 GB backup take ~3 GB). Capped, it spills staged rows and sorts to disk. For the 842 MB backup of
+# bench/bench_smsbackup.py, caps of 256/128/64 MB gave peaks of 530/406/348 MB in about the same
+# time, but 64 MB is too little to merge a million events from a million distinct numbers (the
+# join with their normal forms), and the retry cost more than the cap saved.
+IMPORT_MEMORY = ("128MB", "512MB")
 INTERCHANGE = ("kind", "from_party", "to_party", '"at"', "duration_s", "status", "text", "debt")
 
 
@@ -55,17 +57,17 @@ def import_files(case: Case, paths: list[str | Path], on_file: Callable[[Path, R
     # Parties first: a debtor named in parties.csv is then known as the owner of the phone exports
     # imported beside it (sorted() is stable, so files otherwise keep the order given).
     plans = sorted(plans, key=lambda plan: plan[1].name != "parties.csv")
-    try:
-        with catalog.memory_capped(case.con, IMPORT_MEMORY):
-            return _import_all(case, plans, on_file, on_progress, options or {})
-    except duckdb.OutOfMemoryException:
-        pass
-    # A step DuckDB could not spill to disk needed more: the transaction rolled back, so the case is
-    # as it was; run the import again with DuckDB's default limit (80% of the RAM).
-    try:
-        return _import_all(case, plans, on_file, on_progress, options or {})
-    except duckdb.OutOfMemoryException:
-        raise UserError(t("import.no_memory"), plans[0][0]) from None
+    for limit in (*IMPORT_MEMORY, None):
+        try:
+            if limit is None:  # DuckDB's default limit, 80% of the RAM
+                return _import_all(case, plans, on_file, on_progress, options or {})
+            with catalog.memory_capped(case.con, limit):
+                return _import_all(case, plans, on_file, on_progress, options or {})
+        except duckdb.OutOfMemoryException:
+            # A step DuckDB could not spill to disk needed more: the transaction rolled back, so the
+            # case is as it was; run the import again with more memory.
+            continue
+    raise UserError(t("import.no_memory"), plans[0][0])
 
 
 def _import_all(case: Case, plans: list[tuple[Path, Reader]], on_file, on_progress, options: dict) -> list[ImportResult]:
