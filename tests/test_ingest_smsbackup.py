@@ -185,11 +185,14 @@ def test_import_retries_with_more_memory_when_duckdb_runs_out(case_dir, monkeypa
     capped, real = catalog.memory_capped, importer._import_all
     monkeypatch.setattr(catalog, "memory_capped", lambda con, limit: limits.append(limit) or capped(con, limit))
     monkeypatch.setattr(importer, "_import_all", lambda *a: calls.append(1) or real(*a))
-    assert import_one(case_dir, sample()).events == 12
+    told = []
+    with Case.open(case_dir) as c:
+        assert importer.import_files(c, [sample()], on_retry=lambda: told.append(1))[0].events == 12
     if caps[-1] == "1KB":  # the cap failed: the second try ran at DuckDB's own limit
         assert limits == ["1KB"] and len(calls) == 2
     else:  # the third cap was enough
         assert limits == ["1KB", "1KB", "256MB"] and len(calls) == 3
+    assert len(told) == len(calls) - 1  # the user is told of each retry (the CLI prints a line)
     assert len(events(case_dir)) == 12
     with Case.open(case_dir) as c:
         assert c.con.execute("SELECT count(*) FROM ledger WHERE action = 'import'").fetchone()[0] == 1
@@ -228,3 +231,17 @@ def test_import_out_of_memory_even_uncapped_is_one_line_and_changes_nothing(case
     with pytest.raises(UserError, match="not enough memory"):
         import_one(case_dir, sample())
     assert snapshot(case_dir) == before
+
+
+def test_the_cli_says_when_it_imports_again_with_more_memory(case_dir, monkeypatch):
+    # In process (click's runner), so the cap can be set far too low for the first try.
+    from click.testing import CliRunner
+
+    from dunwatch.cli import cli
+    from dunwatch.ingest import importer
+
+    monkeypatch.setattr(importer, "IMPORT_MEMORY", ("1KB",))
+    result = CliRunner().invoke(cli, ["--lang", "en", "import", str(case_dir), str(sample())])
+    assert result.exit_code == 0, result.output
+    assert "importing again with more memory" in result.stderr
+    assert len(events(case_dir)) == 12

@@ -61,6 +61,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.took": ("{name}：由「{reader}」读取，新增 {events} 条事件、{parties} 个当事方", "{name}: read by {reader}, {events} new events, {parties} parties"),
     "import.owner_unknown": ("提示：不知道这部手机的号码，请用 --owner 指明，或先导入标明债务人（debtor）的 parties.csv",
                              "note: this phone's own number is unknown; pass --owner NUMBER or first import a parties.csv naming the debtor"),
+    "import.retry_memory": ("内存不够这次导入用，已撤回，正在用更多内存重新导入……",
+                            "not enough memory for this import: undone, importing again with more memory…"),
     "import.no_memory": ("内存不足，无法导入；案件未作改动。请关闭其他程序，或把文件分几次导入",
                          "not enough memory for this import; the case is unchanged. Close other programs or import the files a few at a time"),
     "import.same": ("{name}：相同内容已导入过，未作改动", "{name}: the same bytes are already in the case; nothing changed"),

@@ -1,7 +1,7 @@
 import click
 
 from dunwatch.case import Case
-from dunwatch.i18n import lang
+from dunwatch.i18n import lang, t
 
 # Files smaller than this import in a moment; a bar would only flicker.
 PROGRESS_FROM_BYTES = 16 << 20
@@ -54,7 +54,8 @@ def import_(case_dir, files, mappings, shot_date, asr_model, owner):
     with Case.open(case_dir) as c:
         try:
             results = import_files(c, list(files), on_file=announce, on_progress=bar.update,
-                                   options={"shot_date": shot_date, "asr_model": asr_model, "owner": owner})
+                                   options={"shot_date": shot_date, "asr_model": asr_model, "owner": owner},
+                                   on_retry=lambda: (bar.finish(), click.echo(t("import.retry_memory"), err=True)))
         finally:
             bar.finish()
         for r in results:

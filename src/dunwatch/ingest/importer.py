@@ -52,7 +52,8 @@ class ImportResult:
 
 
 def import_files(case: Case, paths: list[str | Path], on_file: Callable[[Path, Reader], None] | None = None,
-                 on_progress: Callable[[int, int], None] | None = None, options: dict | None = None) -> list[ImportResult]:
+                 on_progress: Callable[[int, int], None] | None = None, options: dict | None = None,
+                 on_retry: Callable[[], None] | None = None) -> list[ImportResult]:
     plans = [(Path(p), registry.recognise(Path(p))) for p in paths]  # fail before touching the case
     # Parties first: a debtor named in parties.csv is then known as the owner of the phone exports
     # imported beside it (sorted() is stable, so files otherwise keep the order given).
@@ -66,7 +67,8 @@ def import_files(case: Case, paths: list[str | Path], on_file: Callable[[Path, R
         except duckdb.OutOfMemoryException:
             # A step DuckDB could not spill to disk needed more: the transaction rolled back, so the
             # case is as it was; run the import again with more memory.
-            continue
+            if limit is not None and on_retry:
+                on_retry()
     raise UserError(t("import.no_memory"), plans[0][0])
 
 
