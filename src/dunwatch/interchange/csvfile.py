@@ -92,12 +92,10 @@ def load_varchar(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], 
     large base, not from 0."""
     cols = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in header) + "}"
     try:
-        # buffer_size: DuckDB's default (32 MB per buffer) does not fit the import's memory cap
-        # (ingest.importer.IMPORT_MEMORY); 8 MB still holds any line up to max_line_size (2 MB).
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM read_csv(?, header=true, auto_detect=false,
                 columns={cols}, delim=',', quote='"', escape='"', strict_mode=true, null_padding=false,
-                encoding='utf-8', buffer_size=8388608)""",
+                encoding='utf-8')""",
             [str(path)],
         )
     except duckdb.OutOfMemoryException:
