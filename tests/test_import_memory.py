@@ -50,3 +50,23 @@ def test_a_csv_load_out_of_memory_is_not_blamed_on_the_file(tmp_path):
     con.execute("SET memory_limit = '1KB'")
     with pytest.raises(duckdb.OutOfMemoryException):
         csvfile.load_varchar(con, path, list(EVENTS_COLUMNS), "_csv")
+
+
+
+def test_the_cli_never_loads_pandas(case_dir):
+    # pyarrow imports pandas, when installed (it is here, for tests), on its first pa.array() of
+    # Python values: 50 MB for nothing (dunwatch/process.py). The reader's own process is checked
+    # in tests/test_ingest_parse_worker.py.
+    import importlib.util
+    import os
+    import subprocess
+    import sys
+
+    from ingest_helpers import FIXTURES
+
+    assert importlib.util.find_spec("pandas") is not None, "pandas must be installed for this test to mean anything"
+    script = "import sys; from dunwatch.cli import main; main(['import', *sys.argv[1:]]); print('pandas' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", script, str(case_dir), str(FIXTURES / "sms_pitfalls.xml")],
+                          capture_output=True, text=True, env={**os.environ, "DUNWATCH_LANG": "en"})
+    assert proc.returncode == 0, proc.stderr
+    assert "new events" in proc.stdout and proc.stdout.split()[-1] == "False", proc.stdout

@@ -13,6 +13,7 @@ import sys
 import click
 
 from dunwatch import i18n
+from dunwatch.process import without_pandas
 from dunwatch.errors import UserError
 
 # name -> (module, attribute, one-line purpose in zh-CN / en)
@@ -69,6 +70,8 @@ def cli(lang):
 
 
 def main(argv: list[str] | None = None) -> None:
+    """The process's entry point (the `dunwatch` script, `python -m dunwatch`)."""
+    without_pandas()
     try:
         cli.main(args=argv, prog_name="dunwatch", standalone_mode=False)
     except UserError as e:

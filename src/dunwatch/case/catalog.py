@@ -7,17 +7,19 @@ what lets `verify` recompute, per ledger entry, a hash of exactly the rows that 
 
 from __future__ import annotations
 
+import binascii
 import hashlib
 from contextlib import contextmanager
-from itertools import groupby
-from operator import itemgetter
+from itertools import pairwise
 from typing import Iterator
 
 import duckdb
+import numpy
+import pyarrow as pa
 
 SCHEMA_VERSION = 1
 _SORT_ROWS = 250_000  # hashes per sort in entry_hashes
-_HASH_BATCH = 20_000
+_HASH_BATCH = 50_000
 
 # Interchange kinds and call statuses (docs/formats.md).
 EVENT_KINDS = ("call", "sms", "mms", "chat", "voicemail", "email", "letter", "visit", "post")
@@ -123,23 +125,37 @@ def entry_hashes(con: duckdb.DuckDBPyConnection, table: str, seq: int | None = N
     where = "WHERE entry = ?" if seq is not None else ""
     params = [seq] if seq is not None else []
     con.complete()  # a caller's half-read execute() result would block the streamed query (DuckDB 2)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _row_hashes AS SELECT entry, sha256(to_json(t)::VARCHAR) AS h FROM {table} t {where}",
-                params).fetchall()
+    # Kept as 32 raw bytes, half the hex: bytes sort like their lowercase hex, which is hashed.
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _row_hashes AS SELECT entry, unhex(sha256(to_json(t)::VARCHAR)) AS h "
+                f"FROM {table} t {where}", params).fetchall()
     try:
         rows = con.execute("SELECT count(*) FROM _row_hashes").fetchall()[0][0]
-        # Sorted in slices by the hashes' leading hex digits, which sort like the whole: one sort of
+        # Sorted in slices by the hashes' leading bits, which sort like the whole: one sort of
         # 2 million hashes did not fit the import's memory cap (IMPORT_MEMORY) on two threads.
-        digits = 0
-        while rows > _SORT_ROWS * 16 ** digits:
-            digits += 1
+        bits = 0
+        while rows > _SORT_ROWS << bits and bits < 8:
+            bits += 1
         digests: dict[int, "hashlib._Hash"] = {}
-        for prefix in ([format(i, f"0{digits}x") for i in range(16 ** digits)] if digits else [""]):
-            reader = con.sql("SELECT entry, h FROM _row_hashes WHERE starts_with(h, $p) ORDER BY entry, h",
-                             params={"p": prefix}).to_arrow_reader(_HASH_BATCH)
-            for batch in reader:
-                pairs = zip(batch.column(0).to_pylist(), batch.column(1).to_pylist())
-                for entry, group in groupby(pairs, key=itemgetter(0)):
-                    digests.setdefault(int(entry), hashlib.sha256()).update("".join(h for _, h in group).encode("ascii"))
+        for prefix in range(1 << bits):
+            lo, hi = prefix << (8 - bits), (prefix + 1) << (8 - bits)
+            cond = (f"WHERE h >= '\\x{lo:02x}'::BLOB" + (f" AND h < '\\x{hi:02x}'::BLOB" if hi < 256 else "")) if bits else ""
+            for batch in con.sql(f"SELECT entry, h FROM _row_hashes {cond} ORDER BY entry, h").to_arrow_reader(_HASH_BATCH):
+                entries = batch.column(0).to_numpy()
+                cuts = [0, *(numpy.flatnonzero(entries[1:] != entries[:-1]) + 1).tolist(), len(entries)]
+                for a, z in pairwise(cuts):  # one run of rows per entry
+                    hexes = binascii.hexlify(_values(batch.column(1).slice(a, z - a)))
+                    digests.setdefault(int(entries[a]), hashlib.sha256()).update(hexes)
     finally:
         con.execute("DROP TABLE IF EXISTS _row_hashes")
     return {entry: digest.hexdigest() for entry, digest in digests.items()}
+
+
+def _values(arr) -> memoryview:
+    """The bytes of a binary Arrow array's values, end to end, without a Python object per value."""
+    if not (pa.types.is_binary(arr.type) or pa.types.is_large_binary(arr.type)):
+        arr = arr.cast(pa.large_binary())  # a layout without one values buffer (binary views)
+    large = pa.types.is_large_binary(arr.type)
+    width = 8 if large else 4
+    offsets = numpy.frombuffer(arr.buffers()[1], dtype=numpy.int64 if large else numpy.int32, count=len(arr) + 1,
+                               offset=arr.offset * width)
+    return memoryview(arr.buffers()[2])[offsets[0]:offsets[-1]]

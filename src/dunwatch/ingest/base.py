@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pyarrow as pa
 
 from dunwatch.case.arrow_input import scan_once
-
+from dunwatch.ingest import staging
 
 STAGE_EVENT_COLS = ("id", "kind", "from_party", "to_party", "at", "duration_s", "status", "text", "debt", "raw", "locator")
 STAGE_PARTY_COLS = ("party", "role", "name", "org", "relation", "why", "locator")
@@ -39,6 +39,9 @@ class Reader:
     reads: ClassVar[dict[str, str]]  # {"zh-CN": ..., "en": ...}
     extensions: ClassVar[tuple[str, ...]] = ()
     source: ClassVar[str] = ""  # where the format's meaning comes from
+    # Big files are read in a child process while the import stages (ingest/parse_worker.py); a
+    # reader that sets this uses only EventBatch, report() and attachment() of its sink.
+    in_child: ClassVar[bool] = False
 
     def sniff(self, path: Path, head: bytes) -> bool:
         raise NotImplementedError
@@ -109,6 +112,14 @@ class Sink:
     def attachment(self, data: bytes, name: str, locator: str) -> str:
         """Store an embedded file (an MMS image) as evidence of its own; returns its SHA-256."""
         return self.add_attachment(data, name, locator)
+
+    def stage_events(self, raw_names: tuple[str, ...], table: pa.Table) -> None:
+        """Stage a table of events from staging.columns() (what EventBatch hands over)."""
+        staging.stage(self, raw_names, table)
+
+    def events_done(self) -> None:
+        """A reader's EventBatch is closed: drop repeats (staging.stage_done)."""
+        staging.stage_done(self)
 
     def stage_sql(self, table: str, select_sql: str, params: list | None = None) -> None:
         """Bulk path: stage rows straight from a DuckDB query (columns as in the stage table)."""

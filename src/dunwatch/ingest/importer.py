@@ -19,7 +19,7 @@ from dunwatch.case.arrow_input import scan_once
 from dunwatch.conduct.store import label_events
 from dunwatch.errors import UserError
 from dunwatch.i18n import t
-from dunwatch.ingest import registry
+from dunwatch.ingest import parse_worker, registry
 from dunwatch.ingest.base import STAGE_DDL, Reader, Sink
 from dunwatch.parties.numbers import normalize
 
@@ -112,7 +112,7 @@ def _import_one(case: Case, path: Path, reader: Reader, created: list[Path],
 
     sink = Sink(con, case.path, sha, case.tz, case.region, add_attachment, progress=on_progress, options=options or {})
     try:
-        reader.read(path, sink)
+        parse_worker.read(reader, path, sink)
         sink.flush()
     except UserError:
         raise

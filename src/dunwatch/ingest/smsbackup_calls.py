@@ -24,6 +24,7 @@ class SmsBackupCalls(Reader):
     name = "sms-backup-restore-calls"
     reads = {"zh-CN": "SMS Backup & Restore 通话记录备份（XML）", "en": "SMS Backup & Restore call log (XML)"}
     extensions = (".xml",)
+    in_child = True
     source = "SyncTech 'Fields in XML Backup Files'; research/formats-and-anchors.md §2.4"
 
     def sniff(self, path: Path, head: bytes) -> bool:

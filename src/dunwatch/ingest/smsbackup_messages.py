@@ -32,6 +32,7 @@ class SmsBackupMessages(Reader):
     name = "sms-backup-restore"
     reads = {"zh-CN": "SMS Backup & Restore 短信/彩信备份（XML）", "en": "SMS Backup & Restore messages (XML)"}
     extensions = (".xml",)
+    in_child = True
     source = "SyncTech 'Fields in XML Backup Files'; research/formats-and-anchors.md §2"
 
     def sniff(self, path: Path, head: bytes) -> bool:

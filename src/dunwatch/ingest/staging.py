@@ -16,13 +16,17 @@ kept once, at their first place in the file.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
 
 from dunwatch.case.arrow_input import scan_once
-from dunwatch.ingest.base import Sink
 from dunwatch.parties.numbers import normalize
+
+if TYPE_CHECKING:  # base.Sink calls stage() and stage_done()
+    from dunwatch.ingest.base import Sink
 
 # The phone's owner (the borrower whose phone the export came from): phone exports do not say the
 # owner's own number, so events write it as empty ("this phone"), as docs/formats.md allows.
@@ -32,35 +36,12 @@ _COLS = ("kind", "from_party", "to_party", "duration_s", "status", "text", "loca
 
 
 class EventBatch:
-    """Collects events column by column and stages them in batches."""
+    """Collects a reader's events row by row and hands them to its sink in columns."""
 
     def __init__(self, sink: Sink, raw_names: tuple[str, ...], size: int = 10_000):
         self.sink = sink
         self.raw_names = raw_names
         self.size = size
-        self._cols: dict[str, list] = {}
-        self._reset()
-        # Names may come from the evidence (a bill's headers): quoted as SQL string literals.
-        raw_json = "json_object(" + ", ".join("'" + n.replace("'", "''") + f"', r{i}" for i, n in enumerate(raw_names)) + ")::VARCHAR" if raw_names else "''"
-        local = "timezone($tz, ts)"
-        offset = f"CAST(round(epoch({local}) - epoch(ts)) AS INTEGER)"
-        self._sql = f"""
-            INSERT INTO stage_events
-            WITH t AS (
-              SELECT *, CASE WHEN at_ms IS NOT NULL THEN make_timestamptz(at_ms * 1000)
-                             ELSE timezone($tz, CAST(at_local AS TIMESTAMP)) END AS ts FROM _eb),
-            f AS (
-              SELECT *, strftime({local}, '%Y-%m-%dT%H:%M:%S')
-                 || CASE WHEN at_ms IS NOT NULL AND at_ms % 1000 <> 0 THEN '.' || lpad(CAST(at_ms % 1000 AS VARCHAR), 3, '0') ELSE '' END
-                 || CASE WHEN {offset} < 0 THEN '-' ELSE '+' END
-                 || lpad(CAST(abs({offset}) // 3600 AS VARCHAR), 2, '0') || ':'
-                 || lpad(CAST(abs({offset}) % 3600 // 60 AS VARCHAR), 2, '0') AS at_iso
-              FROM t)
-            SELECT kind || ':' || substr(md5(concat_ws(chr(31), kind, from_key, to_key, at_iso, duration_s, status, text)), 1, 16),
-                   kind, from_party, to_party, at_iso, duration_s, status, text, '', {raw_json}, locator, ord, $evidence
-            FROM f ORDER BY ord"""
-
-    def _reset(self) -> None:
         self._rows: list[tuple] = []
 
     def add(self, kind: str, from_party: str, to_party: str, locator: str, *, at_ms: int | None = None,
@@ -74,44 +55,80 @@ class EventBatch:
             self.flush()
 
     def flush(self) -> None:
-        n = len(self._rows)
-        if not n:
-            return
-        first = self.sink.take_ords(n)
-        columns = list(zip(*self._rows))
-        names = [*_COLS, "at_ms", "at_local", *(f"r{i}" for i in range(len(self.raw_names)))]
-        arrays = {}
-        for name, values in zip(names, columns):
-            if name == "at_ms":
-                arrays[name] = pa.array(values, type=pa.int64())
-            else:
-                arrays[name] = pa.array([None if v is None else str(v) for v in values] if name.startswith("r") else values,
-                                        type=pa.string())
-        arrays["ord"] = pa.array(range(first, first + n), type=pa.int64())
-        # Ids hash the normal form of the numbers, so one call logged as 17100000011 by the phone and
-        # +8617100000011 by a backup app is one event.
-        region = self.sink.region
-        keys = {v: normalize(v, region) for v in set(columns[1]) | set(columns[2])}
-        arrays["from_key"] = pa.array([keys[v] for v in columns[1]], type=pa.string())
-        arrays["to_key"] = pa.array([keys[v] for v in columns[2]], type=pa.string())
-        con = self.sink.con
-        with scan_once(con, "_eb", pa.table(arrays)):
-            try:
-                con.execute(self._sql, {"tz": self.sink.tz, "evidence": self.sink.evidence})
-            except duckdb.OutOfMemoryException:
-                raise  # not the file's fault: the importer retries with more memory
-            except duckdb.Error as e:  # a time outside what DuckDB can hold, and the like
-                raise ValueError(str(e).splitlines()[0]) from None
-        self._reset()
+        if self._rows:
+            self.sink.stage_events(self.raw_names, columns(self._rows, self.raw_names, self.sink.region))
+            self._rows = []
 
     def close(self) -> None:
-        """Stage what is left; keep exact repeats once, and leave out events the case already has
-        (the same act read earlier from another export, perhaps with the number written otherwise)."""
+        """Stage what is left and tell the sink the events are complete (see stage_done)."""
         self.flush()
-        self.sink.con.execute("DELETE FROM stage_events WHERE evidence = $e AND id IN (SELECT id FROM events)",
-                              {"e": self.sink.evidence})
-        self.sink.con.execute(
-            """DELETE FROM stage_events WHERE evidence = $e AND ord IN (
-                 SELECT ord FROM (SELECT ord, row_number() OVER (PARTITION BY id ORDER BY ord) AS n
-                                  FROM stage_events WHERE evidence = $e) WHERE n > 1)""",
-            {"e": self.sink.evidence})
+        self.sink.events_done()
+
+
+def columns(rows: list[tuple], raw_names: tuple[str, ...], region: str) -> pa.Table:
+    """EventBatch rows as Arrow columns, with the normal form of each number beside it. Pure Python
+    and Arrow, no case: this part may run in the reader's own process (ingest/parse_worker.py)."""
+    cols = list(zip(*rows))
+    names = [*_COLS, "at_ms", "at_local", *(f"r{i}" for i in range(len(raw_names)))]
+    arrays = {}
+    for name, values in zip(names, cols):
+        if name == "at_ms":
+            arrays[name] = pa.array(values, type=pa.int64())
+        else:
+            arrays[name] = pa.array([None if v is None else str(v) for v in values] if name.startswith("r") else values,
+                                    type=pa.string())
+    # Ids hash the normal form of the numbers, so one call logged as 17100000011 by the phone and
+    # +8617100000011 by a backup app is one event.
+    keys = {v: normalize(v, region) for v in set(cols[1]) | set(cols[2])}
+    arrays["from_key"] = pa.array([keys[v] for v in cols[1]], type=pa.string())
+    arrays["to_key"] = pa.array([keys[v] for v in cols[2]], type=pa.string())
+    return pa.table(arrays)
+
+
+@cache
+def _stage_sql(raw_names: tuple[str, ...]) -> str:
+    # Names may come from the evidence (a bill's headers): quoted as SQL string literals.
+    raw_json = "json_object(" + ", ".join("'" + n.replace("'", "''") + f"', r{i}" for i, n in enumerate(raw_names)) + ")::VARCHAR" if raw_names else "''"
+    local = "timezone($tz, ts)"
+    offset = f"CAST(round(epoch({local}) - epoch(ts)) AS INTEGER)"
+    return f"""
+        INSERT INTO stage_events
+        WITH t AS (
+          SELECT *, CASE WHEN at_ms IS NOT NULL THEN make_timestamptz(at_ms * 1000)
+                         ELSE timezone($tz, CAST(at_local AS TIMESTAMP)) END AS ts FROM _eb),
+        f AS (
+          SELECT *, strftime({local}, '%Y-%m-%dT%H:%M:%S')
+             || CASE WHEN at_ms IS NOT NULL AND at_ms % 1000 <> 0 THEN '.' || lpad(CAST(at_ms % 1000 AS VARCHAR), 3, '0') ELSE '' END
+             || CASE WHEN {offset} < 0 THEN '-' ELSE '+' END
+             || lpad(CAST(abs({offset}) // 3600 AS VARCHAR), 2, '0') || ':'
+             || lpad(CAST(abs({offset}) % 3600 // 60 AS VARCHAR), 2, '0') AS at_iso
+          FROM t)
+        SELECT kind || ':' || substr(md5(concat_ws(chr(31), kind, from_key, to_key, at_iso, duration_s, status, text)), 1, 16),
+               kind, from_party, to_party, at_iso, duration_s, status, text, '', {raw_json}, locator, ord, $evidence
+        FROM f ORDER BY ord"""
+
+
+def stage(sink: Sink, raw_names: tuple[str, ...], table: pa.Table) -> None:
+    """Stage one table from columns(): number the rows in file order, then let DuckDB do the per-row
+    work in bulk (the ISO time with the case's offset, the content id, the raw JSON)."""
+    first = sink.take_ords(table.num_rows)
+    table = table.append_column("ord", pa.array(range(first, first + table.num_rows), type=pa.int64()))
+    with scan_once(sink.con, "_eb", table):
+        try:
+            sink.con.execute(_stage_sql(raw_names), {"tz": sink.tz, "evidence": sink.evidence})
+        except duckdb.OutOfMemoryException:
+            raise  # not the file's fault: the importer retries with more memory
+        except duckdb.Error as e:  # a time outside what DuckDB can hold, and the like
+            raise ValueError(str(e).splitlines()[0]) from None
+
+
+def stage_done(sink: Sink) -> None:
+    """After a reader's last event: keep exact repeats once, and leave out events the case already
+    has (the same act read earlier from another export, perhaps with the number written otherwise)."""
+    sink.con.execute("DELETE FROM stage_events WHERE evidence = $e AND id IN (SELECT id FROM events)",
+                     {"e": sink.evidence})
+    sink.con.execute(
+        """DELETE FROM stage_events WHERE evidence = $e AND ord IN (
+             SELECT ord FROM (SELECT ord, row_number() OVER (PARTITION BY id ORDER BY ord) AS n
+                              FROM stage_events WHERE evidence = $e) WHERE n > 1)""",
+        {"e": sink.evidence})

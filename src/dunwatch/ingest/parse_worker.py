@@ -1,0 +1,149 @@
+"""Run a reader in a second process while this one stages what it reads (big phone exports).
+
+Why: importing the 2-million-message backup of bench/bench_smsbackup.py spent about 50 s in one
+Python process, about half of it parsing (lxml and the per-message code) and half staging (DuckDB
+building ids, times and raw JSON). With the reader in a child process, parsing runs on one core
+while this process stages on the other.
+
+How: the child runs the reader's own read() against a RemoteSink, which sends what a reader does
+with its sink through a pipe, in order: each EventBatch's columns (built in the child), progress,
+attachments, the end of its events, notes, and the end. Here each is applied to the real Sink, so
+ords, ids, staging and every error are the same as in one process, and the import's transaction
+and rollback are untouched. The pipe's small buffer holds the child back whenever staging falls
+behind, so memory stays flat. Only readers that declare `in_child` run this way (they use nothing
+of the sink but those calls), and only for files of CHILD_FROM bytes or more: starting the child
+takes about a second. A plain subprocess, not multiprocessing, so that no caller's `__main__` is
+imported again in the child.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+import pickle
+import subprocess
+import sys
+import traceback
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import pyarrow as pa
+
+from dunwatch.errors import UserError
+from dunwatch.i18n import lang, register, set_lang, t
+from dunwatch.ingest.base import Reader, Sink
+from dunwatch.process import without_pandas
+
+register({
+    "ingest.child_died": ("读取进程意外退出（退出码 {code}）", "the reading process stopped unexpectedly (exit code {code})"),
+    "ingest.child_failed": ("读取进程出错：{message}", "the reading process failed: {message}"),
+})
+
+CHILD_FROM = 32 << 20
+# What a reader may raise about its input; the importer turns these into one-line errors.
+_INPUT_ERRORS = {e.__name__: e for e in (ValueError, KeyError, IndexError, UnicodeError, OSError)}
+
+
+def read(reader: Reader, path: Path, sink: Sink) -> None:
+    """reader.read(path, sink), with the reader in a child process when that pays."""
+    if not (reader.in_child and os.name == "posix" and path.stat().st_size >= CHILD_FROM):
+        reader.read(path, sink)
+        return
+    r, w = os.pipe()
+    job = {"module": type(reader).__module__, "cls": type(reader).__qualname__, "path": str(path), "lang": lang(),
+           "region": sink.region, "tz": sink.tz, "evidence": sink.evidence, "options": sink.options}
+    proc = subprocess.Popen([sys.executable, "-m", "dunwatch.ingest.parse_worker", str(w)], pass_fds=(w,),
+                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(w)
+    pipe = Connection(r, writable=False)
+    try:
+        try:
+            proc.stdin.write(pickle.dumps(job))
+            proc.stdin.close()
+        except BrokenPipeError:
+            pass  # the child is already gone: recv() below says so
+        while True:
+            try:
+                op, *args = pipe.recv()
+            except EOFError:
+                raise UserError(t("ingest.child_died", code=proc.wait()), path) from None
+            if op == "events":
+                sink.stage_events(*args)
+            elif op == "events_done":
+                sink.events_done()
+            elif op == "progress":
+                sink.report(*args)
+            elif op == "attachment":
+                sink.attachment(*args)
+            elif op == "notes":
+                sink.notes.extend(args[0])
+            elif op == "error":
+                raise _rebuilt(path, *args)
+            elif op == "done":
+                return
+    finally:
+        pipe.close()
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+
+
+def _rebuilt(path: Path, kind: str, message: str) -> Exception:
+    """The child's exception as the importer expects it: a UserError stays one, a reader's input
+    error keeps its type (the importer names the file), anything else is a failure of the child."""
+    if kind == "UserError":
+        return UserError(message, path)
+    if kind in _INPUT_ERRORS:
+        return _INPUT_ERRORS[kind](message)
+    return UserError(t("ingest.child_failed", message=message), path)
+
+
+class RemoteSink:
+    """The part of Sink a reader running in the child may use; each call goes down the pipe."""
+
+    def __init__(self, pipe: Connection, region: str, tz: str, evidence: str, options: dict):
+        self._pipe = pipe
+        self.region, self.tz, self.evidence, self.options = region, tz, evidence, options
+        self.notes: list[str] = []
+
+    def stage_events(self, raw_names: tuple[str, ...], table: pa.Table) -> None:
+        self._pipe.send(("events", raw_names, table))
+
+    def events_done(self) -> None:
+        self._pipe.send(("events_done",))
+
+    def report(self, done: int, total: int) -> None:
+        self._pipe.send(("progress", done, total))
+
+    def attachment(self, data: bytes, name: str, locator: str) -> str:
+        self._pipe.send(("attachment", data, name, locator))
+        return hashlib.sha256(data).hexdigest()  # what the case's store names it by (case/evidence.py)
+
+
+def _child(fd: int) -> None:
+    pipe = Connection(fd, readable=False)
+    try:
+        job = pickle.load(sys.stdin.buffer)
+        set_lang(job["lang"])
+        reader = getattr(importlib.import_module(job["module"]), job["cls"])()
+        sink = RemoteSink(pipe, job["region"], job["tz"], job["evidence"], job["options"])
+        reader.read(Path(job["path"]), sink)
+        pipe.send(("notes", sink.notes))
+        pipe.send(("done",))
+    except UserError as e:
+        pipe.send(("error", "UserError", e.problem))
+    except BaseException as e:  # noqa: BLE001  everything is reported to the parent, never printed
+        kind = type(e).__name__ if type(e).__name__ in _INPUT_ERRORS else "failure"
+        message = str(e) if kind != "failure" else traceback.format_exception_only(e)[-1].strip()
+        try:
+            pipe.send(("error", kind, message))
+        except OSError:
+            pass  # the parent is gone
+    finally:
+        pipe.close()
+
+
+if __name__ == "__main__":
+    without_pandas()
+    _child(int(sys.argv[1]))

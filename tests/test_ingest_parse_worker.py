@@ -1,0 +1,140 @@
+"""Big exports are read in a child process (ingest/parse_worker.py) while the import stages them:
+the case must come out exactly as when the reader runs in the importing process, and every way the
+child can fail must end as one line naming the file, with the case unchanged.
+
+CHILD_FROM is set to 0 here so that the small fixtures take the child path a 1 GB backup takes.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import snapshot
+from ingest_helpers import FIXTURES, english, import_one  # noqa: F401 (english: autouse fixture)
+
+from dunwatch.case import Case
+from dunwatch.errors import UserError
+from dunwatch.i18n import set_lang
+from dunwatch.ingest import parse_worker, registry
+
+
+def _without_ledger(state: dict) -> dict:
+    # The ledger and case.json hold the time they were written; every data table and file must match.
+    return {k: v for k, v in state.items() if k not in ("ledger", "case.json")}
+
+
+def _fresh_case(path):
+    Case.init(path).close()
+    return path
+
+
+@pytest.fixture
+def in_child(monkeypatch):
+    monkeypatch.setattr(parse_worker, "CHILD_FROM", 0)
+
+
+@pytest.mark.parametrize("fixture", ["sms_pitfalls.xml", "calls.xml"])
+def test_a_file_read_in_the_child_gives_the_same_case(tmp_path, monkeypatch, fixture):
+    # sms_pitfalls.xml holds MMS with base64 attachments, group sends, surrogate references, "null".
+    one = _fresh_case(tmp_path / "in-process")
+    import_one(one, FIXTURES / fixture)
+    monkeypatch.setattr(parse_worker, "CHILD_FROM", 0)
+    spawned = []
+    popen = parse_worker.subprocess.Popen
+    monkeypatch.setattr(parse_worker.subprocess, "Popen", lambda *a, **k: spawned.append(a) or popen(*a, **k))
+    two = _fresh_case(tmp_path / "child")
+    result = import_one(two, FIXTURES / fixture)
+    assert spawned, "the reader did not run in a child process"
+    assert result.events > 0
+    assert _without_ledger(snapshot(two)) == _without_ledger(snapshot(one))
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_a_problem_found_in_the_child_reads_as_in_one_process(tmp_path, monkeypatch, lang):
+    broken = tmp_path / "broken.xml"
+    data = (FIXTURES / "sms_pitfalls.xml").read_bytes()
+    broken.write_bytes(data[: len(data) * 2 // 3])  # cut mid-file: an XML syntax error
+    set_lang(lang)
+    try:
+        messages = []
+        for child_from in (1 << 62, 0):
+            monkeypatch.setattr(parse_worker, "CHILD_FROM", child_from)
+            case = _fresh_case(tmp_path / f"case-{child_from}")
+            before = snapshot(case)
+            with pytest.raises(UserError) as err:
+                import_one(case, broken)
+            assert snapshot(case) == before
+            messages.append(str(err.value))
+    finally:
+        set_lang(None)
+    assert messages[0] == messages[1]
+    assert str(broken) in messages[1] and "sms[" in messages[1]
+
+
+READER = '''
+import os, signal, sys
+from dunwatch.ingest.base import Reader
+from dunwatch.ingest.staging import EventBatch
+
+class Misbehaving(Reader):
+    name = "misbehaving"
+    reads = {"zh-CN": "测试", "en": "test"}
+    in_child = True
+
+    def sniff(self, path, head):
+        return head.startswith(b"MISBEHAVE")
+
+    def read(self, path, sink):
+        batch = EventBatch(sink, ())
+        batch.add("sms", "+8617100000011", "", "line[1]", at_ms=1_700_000_000_000, text="x")
+        batch.flush()  # a batch is staged before the child fails
+        how = path.read_bytes().split()[1]
+        if how == b"crash":
+            raise RuntimeError("boom")
+        if how == b"die":
+            os.kill(os.getpid(), signal.SIGKILL)
+        sink.notes.append(f"pandas loaded: {'pandas' in sys.modules}")
+        batch.close()
+'''
+
+
+@pytest.fixture
+def misbehaving(tmp_path, monkeypatch):
+    """A test reader that runs in the child (module misbehaving_reader, importable there too)."""
+    (tmp_path / "misbehaving_reader.py").write_text(READER)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))  # the child imports the reader by its module
+    from misbehaving_reader import Misbehaving
+
+    monkeypatch.setattr(registry, "READERS", [Misbehaving(), *registry.READERS])
+
+
+def _input(tmp_path, how: str):
+    src = tmp_path / f"input-{how}.txt"
+    src.write_bytes(f"MISBEHAVE {how}\n".encode())
+    return src
+
+
+def test_the_reader_process_never_loads_pandas(tmp_path, in_child, misbehaving):
+    # pyarrow imports pandas, when installed (it is here, for tests), on its first pa.array() of
+    # Python values: 50 MB in the child for nothing (dunwatch/process.py).
+    import importlib.util
+
+    assert importlib.util.find_spec("pandas") is not None, "pandas must be installed for this test to mean anything"
+    result = import_one(_fresh_case(tmp_path / "case"), _input(tmp_path, "report"))
+    assert result.events == 1
+    assert "pandas loaded: False" in result.notes
+
+
+@pytest.mark.parametrize("how, expected", [("crash", "the reading process failed: RuntimeError: boom"),
+                                           ("die", "the reading process stopped unexpectedly (exit code -9)")])
+def test_a_child_that_fails_or_dies_leaves_one_line_and_the_case_unchanged(tmp_path, in_child, misbehaving, how,
+                                                                          expected):
+    # A reader that fails in ways no real reader should: the child is a separate process, so the
+    # parent must notice a crash and a death (killed by the kernel for memory, say) on its own.
+    src = _input(tmp_path, how)
+    case = _fresh_case(tmp_path / "case")
+    before = snapshot(case)
+    with pytest.raises(UserError) as err:
+        import_one(case, src)
+    assert str(err.value) == f"{src}: {expected}"
+    assert snapshot(case) == before
