@@ -15,6 +15,7 @@ from dunwatch.case import Case
 from dunwatch.errors import UserError
 from dunwatch.i18n import set_lang
 from dunwatch.ingest import parse_worker, registry
+from dunwatch.ingest.importer import import_files
 
 
 def _without_ledger(state: dict) -> dict:
@@ -92,17 +93,18 @@ class Misbehaving(Reader):
             raise RuntimeError("boom")
         if how == b"die":
             os.kill(os.getpid(), signal.SIGKILL)
-        sink.notes.append(f"pandas loaded: {'pandas' in sys.modules}")
+        sink.report(5, 10)
+        sink.notes.append(f"loaded: pandas {'pandas' in sys.modules}, duckdb {'duckdb' in sys.modules}")
         batch.close()
 '''
 
 
 @pytest.fixture
 def misbehaving(tmp_path, monkeypatch):
-    """A test reader that runs in the child (module misbehaving_reader, importable there too)."""
+    """A test reader from outside the package: the child imports it by its module, from the same
+    sys.path as this process."""
     (tmp_path / "misbehaving_reader.py").write_text(READER)
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setenv("PYTHONPATH", str(tmp_path))  # the child imports the reader by its module
     from misbehaving_reader import Misbehaving
 
     monkeypatch.setattr(registry, "READERS", [Misbehaving(), *registry.READERS])
@@ -114,15 +116,19 @@ def _input(tmp_path, how: str):
     return src
 
 
-def test_the_reader_process_never_loads_pandas(tmp_path, in_child, misbehaving):
+def test_the_reader_process_loads_neither_pandas_nor_duckdb_and_reports_progress(tmp_path, in_child, misbehaving):
     # pyarrow imports pandas, when installed (it is here, for tests), on its first pa.array() of
-    # Python values: 50 MB in the child for nothing (dunwatch/process.py).
+    # Python values: 50 MB in the child for nothing (dunwatch/process.py); DuckDB (15 MB) is only
+    # needed where the case is staged.
     import importlib.util
 
     assert importlib.util.find_spec("pandas") is not None, "pandas must be installed for this test to mean anything"
-    result = import_one(_fresh_case(tmp_path / "case"), _input(tmp_path, "report"))
+    progress = []
+    with Case.open(_fresh_case(tmp_path / "case")) as case:
+        (result,) = import_files(case, [_input(tmp_path, "report")], on_progress=lambda *a: progress.append(a))
     assert result.events == 1
-    assert "pandas loaded: False" in result.notes
+    assert "loaded: pandas False, duckdb False" in result.notes
+    assert progress == [(5, 10)]  # the child's progress reaches the caller's bar
 
 
 @pytest.mark.parametrize("how, expected", [("crash", "the reading process failed: RuntimeError: boom"),

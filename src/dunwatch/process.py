@@ -8,10 +8,9 @@ from importlib.abc import MetaPathFinder
 
 
 class _NoPandas(MetaPathFinder):
-    def find_spec(self, name, path, target=None):
+    def find_spec(self, name, path, target=None):  # None (by falling off): not ours, ask the next finder
         if name == "pandas" or name.startswith("pandas."):
             raise ModuleNotFoundError("dunwatch does not use pandas", name=name)
-        return None
 
 
 def without_pandas() -> None:

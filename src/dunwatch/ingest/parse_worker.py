@@ -53,7 +53,9 @@ def read(reader: Reader, path: Path, sink: Sink) -> None:
     r, w = os.pipe()
     job = {"module": type(reader).__module__, "cls": type(reader).__qualname__, "path": str(path), "lang": lang(),
            "region": sink.region, "tz": sink.tz, "evidence": sink.evidence, "options": sink.options}
-    proc = subprocess.Popen([sys.executable, "-m", "dunwatch.ingest.parse_worker", str(w)], pass_fds=(w,),
+    # The child finds modules where this process does (a reader may come from outside the package).
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen([sys.executable, "-m", "dunwatch.ingest.parse_worker", str(w)], pass_fds=(w,), env=env,
                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.close(w)
     pipe = Connection(r, writable=False)

@@ -19,7 +19,6 @@ from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING
 
-import duckdb
 import pyarrow as pa
 
 from dunwatch.case.arrow_input import scan_once
@@ -111,6 +110,8 @@ def _stage_sql(raw_names: tuple[str, ...]) -> str:
 def stage(sink: Sink, raw_names: tuple[str, ...], table: pa.Table) -> None:
     """Stage one table from columns(): number the rows in file order, then let DuckDB do the per-row
     work in bulk (the ISO time with the case's offset, the content id, the raw JSON)."""
+    import duckdb  # here, not above: the reader's process (ingest/parse_worker.py) never stages
+
     first = sink.take_ords(table.num_rows)
     table = table.append_column("ord", pa.array(range(first, first + table.num_rows), type=pa.int64()))
     with scan_once(sink.con, "_eb", table):
