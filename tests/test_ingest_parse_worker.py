@@ -144,3 +144,33 @@ def test_a_child_that_fails_or_dies_leaves_one_line_and_the_case_unchanged(tmp_p
         import_one(case, src)
     assert str(err.value) == f"{src}: {expected}"
     assert snapshot(case) == before
+
+
+def test_running_out_of_memory_while_the_child_reads_ends_it_and_retries_with_a_new_one(tmp_path, monkeypatch):
+    # DuckDB's real out-of-memory error, raised by the real staging query while the child is still
+    # reading: that try rolls back, its child ends, and the next try reads the file with a new child.
+    from dunwatch.ingest.base import Sink
+
+    one = _fresh_case(tmp_path / "in-process")
+    import_one(one, FIXTURES / "sms_pitfalls.xml")
+    monkeypatch.setattr(parse_worker, "CHILD_FROM", 0)
+    children = []
+    popen = parse_worker.subprocess.Popen
+    monkeypatch.setattr(parse_worker.subprocess, "Popen", lambda *a, **k: children.append(popen(*a, **k)) or children[-1])
+    first = [True]
+    stage = Sink.stage_events
+
+    def stage_events(self, raw_names, table):
+        if first:
+            first.clear()
+            self.con.execute("SET memory_limit = '1KB'")  # the importer's cap is lifted after the try
+        stage(self, raw_names, table)
+
+    monkeypatch.setattr(Sink, "stage_events", stage_events)
+    retried = []
+    two = _fresh_case(tmp_path / "child")
+    with Case.open(two) as case:
+        import_files(case, [FIXTURES / "sms_pitfalls.xml"], on_retry=lambda: retried.append(1))
+    assert retried == [1] and len(children) == 2
+    assert all(child.poll() is not None for child in children)  # both children have ended
+    assert _without_ledger(snapshot(two)) == _without_ledger(snapshot(one))
