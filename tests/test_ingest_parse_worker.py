@@ -93,6 +93,10 @@ class Misbehaving(Reader):
             raise RuntimeError("boom")
         if how == b"die":
             os.kill(os.getpid(), signal.SIGKILL)
+        if how == b"keyerror":
+            raise KeyError("no column 'date'")
+        if how == b"unicode":
+            b"\\xff".decode("utf-8")
         sink.report(5, 10)
         sink.notes.append(f"loaded: pandas {'pandas' in sys.modules}, duckdb {'duckdb' in sys.modules}")
         batch.close()
@@ -174,3 +178,18 @@ def test_running_out_of_memory_while_the_child_reads_ends_it_and_retries_with_a_
     assert retried == [1] and len(children) == 2
     assert all(child.poll() is not None for child in children)  # both children have ended
     assert _without_ledger(snapshot(two)) == _without_ledger(snapshot(one))
+
+
+@pytest.mark.parametrize("how, expected", [("keyerror", "KeyError: \"no column 'date'\""),
+                                           ("unicode", "UnicodeDecodeError: 'utf-8' codec can't decode byte 0xff in position 0")])
+def test_a_readers_input_error_reads_the_same_from_the_child(tmp_path, monkeypatch, misbehaving, how, expected):
+    # The importer names the file and the error's kind and text; from the child, a subclass such as
+    # UnicodeDecodeError must keep its own name, and KeyError its own quoting.
+    messages = []
+    for child_from in (1 << 62, 0):
+        monkeypatch.setattr(parse_worker, "CHILD_FROM", child_from)
+        with pytest.raises(UserError) as err:
+            import_one(_fresh_case(tmp_path / f"case-{child_from}"), _input(tmp_path, how))
+        messages.append(str(err.value))
+    assert messages[0] == messages[1]
+    assert messages[1].startswith(f"{tmp_path / f'input-{how}.txt'}: {expected}")

@@ -55,9 +55,14 @@ def read(reader: Reader, path: Path, sink: Sink) -> None:
            "region": sink.region, "tz": sink.tz, "evidence": sink.evidence, "options": sink.options}
     # The child finds modules where this process does (a reader may come from outside the package).
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    proc = subprocess.Popen([sys.executable, "-m", "dunwatch.ingest.parse_worker", str(w)], pass_fds=(w,), env=env,
-                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(w)
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "dunwatch.ingest.parse_worker", str(w)], pass_fds=(w,), env=env,
+                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except BaseException:
+        os.close(r)
+        raise
+    finally:
+        os.close(w)
     pipe = Connection(r, writable=False)
     try:
         try:
@@ -91,14 +96,16 @@ def read(reader: Reader, path: Path, sink: Sink) -> None:
         proc.wait()
 
 
-def _rebuilt(path: Path, kind: str, message: str) -> Exception:
-    """The child's exception as the importer expects it: a UserError stays one, a reader's input
-    error keeps its type (the importer names the file), anything else is a failure of the child."""
+def _rebuilt(path: Path, kind: str, *details: str) -> Exception:
+    """The child's exception as the importer expects it: a UserError stays one; a reader's input
+    error comes back as its kind (ValueError…) under its own name with its own text, so that the
+    importer's one line reads as in one process; anything else is a failure of the child."""
     if kind == "UserError":
-        return UserError(message, path)
-    if kind in _INPUT_ERRORS:
-        return _INPUT_ERRORS[kind](message)
-    return UserError(t("ingest.child_failed", message=message), path)
+        return UserError(details[0], path)
+    if kind == "input":
+        base, name, message = details
+        return type(name, (_INPUT_ERRORS[base],), {"__str__": lambda self: message})()
+    return UserError(t("ingest.child_failed", message=details[0]), path)
 
 
 class RemoteSink:
@@ -136,10 +143,13 @@ def _child(fd: int) -> None:
     except UserError as e:
         pipe.send(("error", "UserError", e.problem))
     except BaseException as e:  # noqa: BLE001  everything is reported to the parent, never printed
-        kind = type(e).__name__ if type(e).__name__ in _INPUT_ERRORS else "failure"
-        message = str(e) if kind != "failure" else traceback.format_exception_only(e)[-1].strip()
+        base = next((b for b in _INPUT_ERRORS.values() if isinstance(e, b)), None)
+        if base is not None:
+            report = ("error", "input", base.__name__, type(e).__name__, str(e))
+        else:
+            report = ("error", "failure", traceback.format_exception_only(e)[-1].strip())
         try:
-            pipe.send(("error", kind, message))
+            pipe.send(report)
         except OSError:
             pass  # the parent is gone
     finally:
