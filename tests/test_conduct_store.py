@@ -1,7 +1,9 @@
 """Labels and personal data are stored for text events on import, under the import's ledger entry."""
 
 import json
+import os
 
+import pytest
 from conftest import run_cli, write_events, write_parties
 
 from dunwatch.case import Case
@@ -69,3 +71,31 @@ def test_verify_covers_labels_and_detects_their_alteration(case_dir, tmp_path):
         c.con.execute("UPDATE labels SET score = 0.01 WHERE event_id = 'e1'")
     proc = run_cli("verify", str(case_dir))
     assert proc.returncode != 0 and "data altered" in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("parallel_from", [10**9, 1], ids=["here", "in-child-processes"])
+def test_texts_are_classified_a_chunk_at_a_time_with_the_same_labels(case_dir, tmp_path, monkeypatch, parallel_from):
+    # A backup's texts are mostly distinct, so labelling holds one chunk of results in Python at a
+    # time, never all of them (memory flat whatever the file), and big imports classify chunks in
+    # child processes too. Chunks of 2 texts must store exactly what one chunk stores.
+    from dunwatch import process
+    from dunwatch.conduct import store
+
+    (tmp_path / "whole").mkdir()
+    whole = _import(case_dir, tmp_path / "whole")
+    monkeypatch.setattr(store, "CHUNK", 2)
+    monkeypatch.setattr(store, "PARALLEL_FROM", parallel_from)
+    sizes, children = [], []
+    classified, popen = store._classified, process.subprocess.Popen
+    if parallel_from == 1:  # (a counting wrapper could not run in a child: it is imported by name)
+        monkeypatch.setattr(process.subprocess, "Popen", lambda *a, **k: children.append(a) or popen(*a, **k))
+    else:
+        monkeypatch.setattr(store, "_classified", lambda texts: sizes.append(len(texts)) or classified(texts))
+    other = tmp_path / "other-case"
+    Case.init(other, jurisdiction="cn", tz="Asia/Shanghai").close()
+    (tmp_path / "chunked").mkdir()
+    assert _import(other, tmp_path / "chunked") == whole
+    if parallel_from == 1:
+        assert len(children) == min(os.cpu_count() or 1, 2) - 1  # 2 chunks: one child, and this process
+    else:
+        assert sizes == [2, 1]  # the 3 distinct texts of EVENTS (e2 and e3 say the same)

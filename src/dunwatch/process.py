@@ -1,10 +1,21 @@
-"""What every dunwatch process does first: its entry points (the CLI, the import's reader process)
-call these; a library caller's process is left alone."""
+"""dunwatch's own processes: what each entry point (the CLI, the import's reader process, a worker)
+does first, and work spread over child processes (map_ordered)."""
 
 from __future__ import annotations
 
+import importlib
+import os
+import socket
+import subprocess
 import sys
+import traceback
+from collections.abc import Callable, Iterable, Iterator
 from importlib.abc import MetaPathFinder
+from multiprocessing.connection import Connection
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class _NoPandas(MetaPathFinder):
@@ -24,3 +35,113 @@ def without_pandas() -> None:
     compiled import takes the None for the module.)"""
     if "pandas" not in sys.modules and not any(isinstance(f, _NoPandas) for f in sys.meta_path):
         sys.meta_path.insert(0, _NoPandas())
+
+
+def map_ordered(func: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[R]:
+    """func(item) for each item, in order, computed by up to `workers` child processes and by this
+    process while they are all busy. `func` must be a module-level function (a child imports it
+    by name) taking and returning picklable values.
+
+    Why not multiprocessing: its child processes import the caller's `__main__` again, which for a
+    script without a `__main__` guard runs the script a second time. A plain subprocess imports
+    only dunwatch. Results wait here until their turn, at most one per child plus one."""
+    if workers <= 0:
+        yield from map(func, items)
+        return
+    children = [_Child(func) for _ in range(workers)]
+    idle, busy = list(children), {}
+    ready: dict[int, R] = {}
+    turn = 0
+    try:
+        for i, item in enumerate(items):
+            if idle:
+                child = idle.pop()
+                child.send(item)
+                busy[child] = i
+            else:
+                ready[i] = func(item)
+            for child in [c for c in busy if c.poll()]:
+                ready[busy.pop(child)] = child.recv()
+                idle.append(child)
+            while turn in ready:
+                yield ready.pop(turn)
+                turn += 1
+        for child, i in list(busy.items()):
+            ready[i] = child.recv()
+        while turn in ready:
+            yield ready.pop(turn)
+            turn += 1
+    finally:
+        for child in children:
+            child.close()
+
+
+class _Child:
+    """One child process running `python -m dunwatch.process`: an item in, its result out."""
+
+    def __init__(self, func: Callable):
+        ours, theirs = socket.socketpair()
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+        try:
+            self.proc = subprocess.Popen([sys.executable, "-m", "dunwatch.process", str(theirs.fileno())],
+                                         pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL,
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        self.pipe = Connection(ours.detach())
+        self.pipe.send((func.__module__, func.__qualname__))
+
+    def send(self, item) -> None:
+        try:
+            self.pipe.send(item)
+        except OSError:  # the child is gone
+            raise RuntimeError(f"a worker process stopped unexpectedly (exit code {self.proc.wait()})") from None
+
+    def poll(self) -> bool:
+        return self.pipe.poll()
+
+    def recv(self):
+        try:
+            ok, value = self.pipe.recv()
+        except EOFError:
+            raise RuntimeError(f"a worker process stopped unexpectedly (exit code {self.proc.wait()})") from None
+        if not ok:
+            raise RuntimeError(f"a worker process failed: {value}")
+        return value
+
+    def close(self) -> None:
+        self.pipe.close()  # the child's recv() ends: it exits
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def _serve(fd: int) -> None:
+    pipe = Connection(fd)
+    module, name = pipe.recv()
+    try:
+        func = getattr(importlib.import_module(module), name)
+    except Exception as e:  # noqa: BLE001  a function the child cannot import: each item says so
+        func, failed = None, traceback.format_exception_only(e)[-1].strip()
+    while True:
+        try:
+            item = pipe.recv()
+        except EOFError:
+            return
+        if func is None:
+            pipe.send((False, failed))
+            continue
+        try:
+            pipe.send((True, func(item)))
+        except Exception as e:  # noqa: BLE001  reported to the parent, which raises it
+            pipe.send((False, traceback.format_exception_only(e)[-1].strip()))
+
+
+if __name__ == "__main__":
+    without_pandas()
+    _serve(int(sys.argv[1]))

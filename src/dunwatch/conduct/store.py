@@ -10,31 +10,46 @@ about a debt to a contact does, even when its words do not say whose debt it is.
 from __future__ import annotations
 
 import json
+import os
+from typing import TYPE_CHECKING
 
-import duckdb
+import pyarrow as pa
 
+from dunwatch.case.arrow_input import scan_once
 from dunwatch.conduct.classify import results
 from dunwatch.conduct.labels import LAWFUL
+from dunwatch.process import map_ordered
+
+if TYPE_CHECKING:  # not imported: a worker process (dunwatch/process.py) runs _classified without a case
+    import duckdb
 
 DISCLOSURE = "third_party_disclosure"
 RECIPIENT_DETECTOR = "parties:recipient_is_contact"
 RECIPIENT_SCORE = 0.8
 
 
-def label_events(con: duckdb.DuckDBPyConnection, seq: int) -> int:
-    """Label the text events of ledger entry `seq`; returns the number of label rows written."""
-    texts = [r[0] for r in con.execute(
-        "SELECT DISTINCT text FROM events WHERE entry = ? AND text <> '' ORDER BY text", [seq]).fetchall()]
-    if not texts:
-        return 0
-    import pyarrow as pa
+# Distinct texts classified, and their results stored, at a time. A backup's texts are mostly
+# distinct (amounts, codes, names): holding every result in Python took 270 MB more for 200,000
+# messages, so memory grew with the file; per chunk it stays flat, and DuckDB keeps the results.
+CHUNK = 20_000
+PARALLEL_FROM = 3
+_RESULTS = {
+    "_conduct_labels": pa.schema([("text", pa.string()), ("label", pa.string()), ("score", pa.float64()),
+                                  ("spans", pa.string()), ("detector", pa.string())]),
+    "_conduct_pii": pa.schema([("text", pa.string()), ("type", pa.string()), ("start_pos", pa.int32()),
+                               ("end_pos", pa.int32()), ("detector", pa.string())]),
+    "_conduct_debt": pa.schema([("text", pa.string()), ("spans", pa.string())]),
+}
+_DUCK_TYPES = {pa.string(): "VARCHAR", pa.float64(): "DOUBLE", pa.int32(): "INTEGER"}
 
+
+def _classified(texts: list[str]) -> dict[str, pa.Table]:
+    """The results of `texts` as rows of the _RESULTS tables."""
     lab = {"text": [], "label": [], "score": [], "spans": [], "detector": []}
     found = {"text": [], "type": [], "start_pos": [], "end_pos": [], "detector": []}
     debt = {"text": [], "spans": []}
     for result in results(((text, text) for text in texts), with_debt=True):
-        public = result.as_dict()
-        for item in public["labels"]:
+        for item in result.as_dict()["labels"]:
             lab["text"].append(result.id)
             lab["label"].append(item["label"])
             lab["score"].append(float(item["score"]))
@@ -49,46 +64,67 @@ def label_events(con: duckdb.DuckDBPyConnection, seq: int) -> int:
         if result.debt_spans:
             debt["text"].append(result.id)
             debt["spans"].append(json.dumps([list(s) for s in sorted(set(result.debt_spans))]))
-    tables = {
-        "_conduct_labels": pa.table(lab, schema=pa.schema([("text", pa.string()), ("label", pa.string()), ("score", pa.float64()),
-                                                          ("spans", pa.string()), ("detector", pa.string())])),
-        "_conduct_pii": pa.table(found, schema=pa.schema([("text", pa.string()), ("type", pa.string()), ("start_pos", pa.int32()),
-                                                         ("end_pos", pa.int32()), ("detector", pa.string())])),
-        "_conduct_debt": pa.table(debt, schema=pa.schema([("text", pa.string()), ("spans", pa.string())])),
-    }
-    for name, table in tables.items():
-        con.register(name, table)
-    try:
-        # The recipient's current role: by the number as written, else by its E.164 form.
-        con.execute(
-            """CREATE OR REPLACE TEMP TABLE _conduct_events AS
-               SELECT e.id, e.text, e.ord, coalesce((
-                   SELECT p.role FROM parties p
-                   WHERE p.party = e.to_party OR (p.party_e164 <> '' AND p.party_e164 = e.to_e164)
-                   ORDER BY (p.party = e.to_party) DESC, p.entry DESC LIMIT 1), '') AS role
-               FROM events e WHERE e.entry = ? AND e.text <> ''""", [seq])
-        con.execute(
-            f"""INSERT INTO labels
-                SELECT e.id, l.label, l.score, l.spans, l.detector, ?
-                FROM _conduct_events e JOIN _conduct_labels l ON l.text = e.text
-                WHERE NOT (l.label = '{DISCLOSURE}' AND e.role = 'debtor')
-                  AND NOT (l.label = '{LAWFUL}' AND e.role = 'contact'
-                           AND e.text IN (SELECT text FROM _conduct_debt))
-                ORDER BY e.ord, l.label""", [seq])
-        con.execute(
-            f"""INSERT INTO labels
-                SELECT e.id, '{DISCLOSURE}', {RECIPIENT_SCORE}, d.spans, '{RECIPIENT_DETECTOR}', ?
-                FROM _conduct_events e JOIN _conduct_debt d ON d.text = e.text
-                WHERE e.role = 'contact' AND NOT EXISTS (
-                    SELECT 1 FROM _conduct_labels l WHERE l.text = e.text AND l.label = '{DISCLOSURE}')
-                ORDER BY e.ord""", [seq])
-        con.execute(
-            """INSERT INTO pii
-               SELECT e.id, p.type, p.start_pos, p.end_pos, p.detector, ?
-               FROM _conduct_events e JOIN _conduct_pii p ON p.text = e.text
-               ORDER BY e.ord, p.start_pos""", [seq])
-        con.execute("DROP TABLE _conduct_events")
-    finally:
-        for name in tables:
-            con.unregister(name)
-    return con.execute("SELECT count(*) FROM labels WHERE entry = ?", [seq]).fetchone()[0]
+    rows = dict(zip(_RESULTS, (lab, found, debt)))
+    return {name: pa.table(rows[name], schema=schema) for name, schema in _RESULTS.items()}
+
+
+def label_events(con: duckdb.DuckDBPyConnection, seq: int) -> int:
+    """Label the text events of ledger entry `seq`; returns the number of label rows written."""
+    con.execute("""CREATE OR REPLACE TEMP TABLE _conduct_texts AS
+                   SELECT text, row_number() OVER (ORDER BY text) AS n
+                   FROM (SELECT DISTINCT text FROM events WHERE entry = ? AND text <> '')""", [seq])
+    total = con.execute("SELECT count(*) FROM _conduct_texts").fetchone()[0]
+    if total:
+        _write(con, seq, total)
+    # Not in a `finally`: after an error the import's transaction is aborted and rolls these back;
+    # a DROP there would fail and hide the error (an out-of-memory the importer retries).
+    for name in ("_conduct_texts", *_RESULTS, "_conduct_events"):
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+    return con.execute("SELECT count(*) FROM labels WHERE entry = ?", [seq]).fetchone()[0] if total else 0
+
+
+def _write(con: duckdb.DuckDBPyConnection, seq: int, total: int) -> None:
+    """Classify the texts of _conduct_texts chunk by chunk, then write the labels and personal data
+    of entry `seq`'s events."""
+    for name, schema in _RESULTS.items():
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ("
+                    + ", ".join(f"{f.name} {_DUCK_TYPES[f.type]}" for f in schema) + ")")
+    chunks = ([r[0] for r in con.execute("SELECT text FROM _conduct_texts WHERE n >= ? AND n < ? ORDER BY n",
+                                         [first, first + CHUNK]).fetchall()]
+              for first in range(1, total + 1, CHUNK))
+    # Classifying costs about 0.1 ms a text, most of a big import of real messages: from PARALLEL_FROM
+    # chunks on, child processes take chunks too (each loads the classifier: ~0.5 s and ~110 MB).
+    n_chunks = -(-total // CHUNK)
+    workers = min(os.cpu_count() or 1, n_chunks) - 1 if n_chunks >= PARALLEL_FROM else 0
+    for tables in map_ordered(_classified, chunks, workers):
+        for name, table in tables.items():
+            with scan_once(con, "_conduct_chunk", table):
+                con.execute(f"INSERT INTO {name} SELECT * FROM _conduct_chunk")
+    # The recipient's current role: by the number as written, else by its E.164 form.
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _conduct_events AS
+           SELECT e.id, e.text, e.ord, coalesce((
+               SELECT p.role FROM parties p
+               WHERE p.party = e.to_party OR (p.party_e164 <> '' AND p.party_e164 = e.to_e164)
+               ORDER BY (p.party = e.to_party) DESC, p.entry DESC LIMIT 1), '') AS role
+           FROM events e WHERE e.entry = ? AND e.text <> ''""", [seq])
+    con.execute(
+        f"""INSERT INTO labels
+            SELECT e.id, l.label, l.score, l.spans, l.detector, ?
+            FROM _conduct_events e JOIN _conduct_labels l ON l.text = e.text
+            WHERE NOT (l.label = '{DISCLOSURE}' AND e.role = 'debtor')
+              AND NOT (l.label = '{LAWFUL}' AND e.role = 'contact'
+                       AND e.text IN (SELECT text FROM _conduct_debt))
+            ORDER BY e.ord, l.label""", [seq])
+    con.execute(
+        f"""INSERT INTO labels
+            SELECT e.id, '{DISCLOSURE}', {RECIPIENT_SCORE}, d.spans, '{RECIPIENT_DETECTOR}', ?
+            FROM _conduct_events e JOIN _conduct_debt d ON d.text = e.text
+            WHERE e.role = 'contact' AND NOT EXISTS (
+                SELECT 1 FROM _conduct_labels l WHERE l.text = e.text AND l.label = '{DISCLOSURE}')
+            ORDER BY e.ord""", [seq])
+    con.execute(
+        """INSERT INTO pii
+           SELECT e.id, p.type, p.start_pos, p.end_pos, p.detector, ?
+           FROM _conduct_events e JOIN _conduct_pii p ON p.text = e.text
+           ORDER BY e.ord, p.start_pos""", [seq])
