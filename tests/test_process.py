@@ -46,3 +46,27 @@ def test_a_child_that_fails_or_dies_raises_one_line_here(func, message):
     with pytest.raises(RuntimeError) as err:
         list(map_ordered(func, [3], workers=1))
     assert str(err.value) == message
+
+
+def slow_on_zero(item: int) -> int:
+    if item == 0:
+        import time
+
+        time.sleep(1.0)
+    return item
+
+
+def test_results_do_not_pile_up_behind_a_slow_child():
+    # Item 0 goes to the child and takes long; this process computes the next items meanwhile, but
+    # holds at most one result per child plus one before it waits for the child.
+    gen = map_ordered(slow_on_zero, _counted(range(20)), workers=1)
+    assert next(gen) == 0
+    assert _counted.taken <= 3, f"{_counted.taken} items taken before the first result"
+    assert list(gen) == list(range(1, 20))
+
+
+def _counted(items):
+    _counted.taken = 0
+    for item in items:
+        _counted.taken += 1
+        yield item

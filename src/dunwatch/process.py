@@ -63,6 +63,10 @@ def map_ordered(func: Callable[[T], R], items: Iterable[T], workers: int) -> Ite
             for child in [c for c in busy if c.poll()]:
                 ready[busy.pop(child)] = child.recv()
                 idle.append(child)
+            if turn not in ready and len(ready) > len(children):  # a slow child holds back the next result
+                child = next(c for c, j in busy.items() if j == turn)
+                ready[busy.pop(child)] = child.recv()
+                idle.append(child)
             while turn in ready:
                 yield ready.pop(turn)
                 turn += 1
