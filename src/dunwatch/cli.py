@@ -13,8 +13,8 @@ import sys
 import click
 
 from dunwatch import i18n
-from dunwatch.process import without_pandas
 from dunwatch.errors import UserError
+from dunwatch.process import without_pandas
 
 # name -> (module, attribute, one-line purpose in zh-CN / en)
 COMMANDS: dict[str, tuple[str, str, str]] = {

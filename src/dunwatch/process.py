@@ -37,6 +37,23 @@ def without_pandas() -> None:
         sys.meta_path.insert(0, _NoPandas())
 
 
+def start_child(module: str) -> tuple[subprocess.Popen, Connection]:
+    """`python -m module FD`, with a two-way Connection to it on FD. The child finds modules where
+    this process does (a caller's reader or function may come from outside the package); it prints
+    nothing, so whatever it has to say comes through the Connection."""
+    ours, theirs = socket.socketpair()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", module, str(theirs.fileno())], pass_fds=(theirs.fileno(),),
+                                env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except BaseException:
+        ours.close()
+        raise
+    finally:
+        theirs.close()
+    return proc, Connection(ours.detach())
+
+
 def map_ordered(func: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[R]:
     """func(item) for each item, in order, computed by up to `workers` child processes and by this
     process while they are all busy. `func` must be a module-level function (a child imports it
@@ -84,18 +101,7 @@ class _Child:
     """One child process running `python -m dunwatch.process`: an item in, its result out."""
 
     def __init__(self, func: Callable):
-        ours, theirs = socket.socketpair()
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-        try:
-            self.proc = subprocess.Popen([sys.executable, "-m", "dunwatch.process", str(theirs.fileno())],
-                                         pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL,
-                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        except BaseException:
-            ours.close()
-            raise
-        finally:
-            theirs.close()
-        self.pipe = Connection(ours.detach())
+        self.proc, self.pipe = start_child("dunwatch.process")
         self.pipe.send((func.__module__, func.__qualname__))
 
     def send(self, item) -> None:
@@ -110,7 +116,7 @@ class _Child:
     def recv(self):
         try:
             ok, value = self.pipe.recv()
-        except EOFError:
+        except (EOFError, OSError):  # the child is gone (a reset, on a socket)
             raise RuntimeError(f"a worker process stopped unexpectedly (exit code {self.proc.wait()})") from None
         if not ok:
             raise RuntimeError(f"a worker process failed: {value}")

@@ -21,8 +21,6 @@ from __future__ import annotations
 import hashlib
 import importlib
 import os
-import pickle
-import subprocess
 import sys
 import traceback
 from multiprocessing.connection import Connection
@@ -33,7 +31,7 @@ import pyarrow as pa
 from dunwatch.errors import UserError
 from dunwatch.i18n import lang, register, set_lang, t
 from dunwatch.ingest.base import Reader, Sink
-from dunwatch.process import without_pandas
+from dunwatch.process import start_child, without_pandas
 
 register({
     "ingest.child_died": ("读取进程意外退出（退出码 {code}）", "the reading process stopped unexpectedly (exit code {code})"),
@@ -50,30 +48,18 @@ def read(reader: Reader, path: Path, sink: Sink) -> None:
     if not (reader.in_child and os.name == "posix" and path.stat().st_size >= CHILD_FROM):
         reader.read(path, sink)
         return
-    r, w = os.pipe()
     job = {"module": type(reader).__module__, "cls": type(reader).__qualname__, "path": str(path), "lang": lang(),
            "region": sink.region, "tz": sink.tz, "evidence": sink.evidence, "options": sink.options}
-    # The child finds modules where this process does (a reader may come from outside the package).
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    try:
-        proc = subprocess.Popen([sys.executable, "-m", "dunwatch.ingest.parse_worker", str(w)], pass_fds=(w,), env=env,
-                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    except BaseException:
-        os.close(r)
-        raise
-    finally:
-        os.close(w)
-    pipe = Connection(r, writable=False)
+    proc, pipe = start_child("dunwatch.ingest.parse_worker")
     try:
         try:
-            proc.stdin.write(pickle.dumps(job))
-            proc.stdin.close()
-        except BrokenPipeError:
+            pipe.send(job)
+        except OSError:
             pass  # the child is already gone: recv() below says so
         while True:
             try:
                 op, *args = pipe.recv()
-            except EOFError:
+            except (EOFError, OSError):  # the child is gone (a reset, on a socket)
                 raise UserError(t("ingest.child_died", code=proc.wait()), path) from None
             if op == "events":
                 sink.stage_events(*args)
@@ -131,9 +117,9 @@ class RemoteSink:
 
 
 def _child(fd: int) -> None:
-    pipe = Connection(fd, readable=False)
+    pipe = Connection(fd)
     try:
-        job = pickle.load(sys.stdin.buffer)
+        job = pipe.recv()
         set_lang(job["lang"])
         reader = getattr(importlib.import_module(job["module"]), job["cls"])()
         sink = RemoteSink(pipe, job["region"], job["tz"], job["evidence"], job["options"])
