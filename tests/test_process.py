@@ -35,8 +35,13 @@ def test_results_come_in_order_from_the_children_and_this_process():
     assert len(pids - {os.getpid()}) >= 1, "no child computed anything"
 
 
-def test_no_workers_is_a_plain_map_here():
+def test_no_workers_is_a_plain_map_here(monkeypatch):
     assert {pid for _, pid in map_ordered(where, range(5), workers=0)} == {os.getpid()}
+    # Where children cannot be started (not POSIX: no pass_fds), workers are ignored.
+    from dunwatch import process
+
+    monkeypatch.setattr(process, "CHILDREN", False)
+    assert {pid for _, pid in map_ordered(where, range(5), workers=2)} == {os.getpid()}
 
 
 @pytest.mark.parametrize("func, message", [(fails_on_three, "a worker process failed: ValueError: three is not allowed"),

@@ -16,6 +16,9 @@ from typing import TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+# start_child hands the child its end of the connection by descriptor number (pass_fds), which only
+# POSIX systems allow; elsewhere the work stays in this process.
+CHILDREN = os.name == "posix"
 
 
 class _NoPandas(MetaPathFinder):
@@ -62,7 +65,7 @@ def map_ordered(func: Callable[[T], R], items: Iterable[T], workers: int) -> Ite
     Why not multiprocessing: its child processes import the caller's `__main__` again, which for a
     script without a `__main__` guard runs the script a second time. A plain subprocess imports
     only dunwatch. Results wait here until their turn, at most one per child plus one."""
-    if workers <= 0:
+    if workers <= 0 or not CHILDREN:
         yield from map(func, items)
         return
     children = [_Child(func) for _ in range(workers)]

@@ -6,11 +6,11 @@ building ids, times and raw JSON). With the reader in a child process, parsing r
 while this process stages on the other.
 
 How: the child runs the reader's own read() against a RemoteSink, which sends what a reader does
-with its sink through a pipe, in order: each EventBatch's columns (built in the child), progress,
+with its sink through a connection (process.start_child), in order: each EventBatch's columns (built in the child), progress,
 attachments, the end of its events, notes, and the end. Here each is applied to the real Sink, so
 ords, ids, staging and every error are the same as in one process, and the import's transaction
-and rollback are untouched. The pipe's small buffer holds the child back whenever staging falls
-behind, so memory stays flat. Only readers that declare `in_child` run this way (they use nothing
+and rollback are untouched. The connection's small buffer holds the child back whenever staging
+falls behind, so memory stays flat. Only readers that declare `in_child` run this way (they use nothing
 of the sink but those calls), and only for files of CHILD_FROM bytes or more: starting the child
 takes about a second. A plain subprocess, not multiprocessing, so that no caller's `__main__` is
 imported again in the child.
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import os
 import sys
 import traceback
 from multiprocessing.connection import Connection
@@ -31,7 +30,7 @@ import pyarrow as pa
 from dunwatch.errors import UserError
 from dunwatch.i18n import lang, register, set_lang, t
 from dunwatch.ingest.base import Reader, Sink
-from dunwatch.process import start_child, without_pandas
+from dunwatch.process import CHILDREN, start_child, without_pandas
 
 register({
     "ingest.child_died": ("读取进程意外退出（退出码 {code}）", "the reading process stopped unexpectedly (exit code {code})"),
@@ -45,7 +44,7 @@ _INPUT_ERRORS = {e.__name__: e for e in (ValueError, KeyError, IndexError, Unico
 
 def read(reader: Reader, path: Path, sink: Sink) -> None:
     """reader.read(path, sink), with the reader in a child process when that pays."""
-    if not (reader.in_child and os.name == "posix" and path.stat().st_size >= CHILD_FROM):
+    if not (reader.in_child and CHILDREN and path.stat().st_size >= CHILD_FROM):
         reader.read(path, sink)
         return
     job = {"module": type(reader).__module__, "cls": type(reader).__qualname__, "path": str(path), "lang": lang(),
