@@ -2,9 +2,12 @@
 query computing the same findings and (b) a straightforward pandas implementation on a subset.
 
 Sizes from env: BENCH_RULES_EVENTS (default 5,000,000; the issue's goal is 100,000,000 with
-1,000,000 debtors in <= 60 s, projected from this size and half of it), BENCH_RULES_DEBTORS
-(default events / 100), BENCH_RULES_PANDAS_EVENTS (default 1,000,000). All figures are
-wall-clock seconds on this machine, measured in this run.
+1,000,000 debtors in <= 60 s: below that size it is projected from this size and half of it, at
+that size measured), BENCH_RULES_DEBTORS (default events / 100), BENCH_RULES_PANDAS_EVENTS
+(default 1,000,000). All figures are wall-clock seconds on this machine, measured in this run.
+
+The data set lives in a DuckDB database file in bench/out (deleted afterwards), as an auditor's
+would: at 100 million events the tables do not fit in this machine's memory uncompressed.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import line  # noqa: E402
+from common import line, out_dir  # noqa: E402
 
 import duckdb  # noqa: E402
 
@@ -126,8 +129,26 @@ def pandas_run(con, n: int) -> tuple[float, Counter]:
     return time.perf_counter() - t0, counts
 
 
+GOAL = 100_000_000
+
+
+def database(events: int) -> Path:
+    path = out_dir() / f"rules-{events}.duckdb"
+    path.unlink(missing_ok=True)
+    return path
+
+
 def main() -> None:
-    con = duckdb.connect()
+    db = database(N)
+    con = duckdb.connect(str(db))
+    try:
+        run(con)
+    finally:
+        con.close()
+        db.unlink(missing_ok=True)
+
+
+def run(con) -> None:
     t0 = time.perf_counter()
     synthetic.generate(con, events=N, debtors=DEBTORS)
     print(f"generated {N:,} events, {DEBTORS:,} debtors in {time.perf_counter() - t0:.1f} s "
@@ -140,18 +161,22 @@ def main() -> None:
     line("cn pack, all rules: events per second", N / full_s, "ev/s")
     per_rule = ", ".join(f"{k.split('.', 1)[1]} {v:,}" for k, v in full.items() if not k.endswith(" ids"))
     print(f"  findings: {sum(v for k, v in full.items() if not k.endswith(' ids')):,} ({per_rule})")
-    if N > 0:
+    if N >= GOAL:
+        line(f"cn pack, all rules, {N:,} events (measured)", full_s, "s", target="<= 60 s at 100,000,000")
+    elif N > 0:
         # The engine's joins slow down as the data grows (bigger hash tables), so a linear projection
         # flatters it (10M: 11 s, 20M: 26-29 s here). Half the size, generated and checked the same
         # way, gives the growth; below 1 (fixed costs at small sizes) it would flatter too, so the
         # projection uses at least linear growth.
-        half = duckdb.connect()
+        half_db = database(N // 2)
+        half = duckdb.connect(str(half_db))
         synthetic.generate(half, events=N // 2, debtors=max(100, DEBTORS // 2))
         half_s, _ = engine_run(half, cn)
         half.close()
+        half_db.unlink(missing_ok=True)
         growth = max(1.0, math.log(full_s / half_s, 2))
         line(f"cn pack, all rules, {N // 2:,} events", half_s, "s")
-        line(f"projected to 100M events (time ~ events^{growth:.2f})", full_s * (100_000_000 / N) ** growth, "s",
+        line(f"projected to 100M events (time ~ events^{growth:.2f})", full_s * (GOAL / N) ** growth, "s",
              target="<= 60 s")
 
     sub_s, sub = engine_run(con, counting)

@@ -66,6 +66,22 @@ def test_contacts_called_while_the_debtor_was_reachable(tmp_path):
     assert found[0]["facts"]["debtor_reached"] == "ev-001" and found[0]["facts"]["relation"] == "母亲"
 
 
+def test_reachability_lookback_is_exact_at_its_edges_and_proves_with_the_latest_conversation(tmp_path):
+    # The engine compares contacts with conversations in time buckets as long as the lookback
+    # (kinds.third_party_contact_sql): these edges cross bucket boundaries (00:00 UTC = 08:00 here).
+    rows = [call(1, A1, "2026-03-02T11:00:00+08:00"),                          # debtor answers
+            call(2, A1, "2026-03-03T11:00:00+08:00", to=MOTHER),               # exactly 24 h later: reachable
+            call(3, A1, "2026-03-04T08:00:00+08:00"),                          # debtor answers
+            call(4, A1, "2026-03-05T08:00:01+08:00", to=MOTHER),               # 24 h and 1 s later: not shown
+            call(5, A1, "2026-03-06T07:00:00+08:00"), call(6, A2, "2026-03-06T09:00:00+08:00"),
+            call(7, A1, "2026-03-06T10:00:00+08:00", to=MOTHER)]               # both within 24 h: the latest proves
+    with make_case(tmp_path, rows) as case:
+        found = by_rule(check_case(case), "cn.contacts_harassed")
+    assert [(f["window"]["start"][:10], f["facts"]["debtor_reached"]) for f in found] == [("2026-03-03", "ev-001"),
+                                                                                         ("2026-03-06", "ev-006")]
+    assert [f["events"] for f in found] == [["ev-001", "ev-002"], ["ev-006", "ev-007"]]
+
+
 def test_text_rules_follow_conduct_labels_sender_and_recipient(tmp_path):
     rows = [sms(1, A1, "2026-03-02T09:00:00+08:00", "再不还钱就上门找你全家"),
             sms(2, A1, "2026-03-02T09:05:00+08:00", "您的儿子欠款3260元", to=MOTHER),

@@ -140,30 +140,36 @@ def events_sql(offset: str, columns=EV_COLUMNS, debtor_only: bool = False) -> st
     select = ", ".join(c if EV_COLUMNS[c] == c else f"{EV_COLUMNS[c]} AS {c}" for c in EV_COLUMNS if c in columns)
     if debtor_only:
         # A recipient whose role is debtor is the event's debtor (see `debtor` in e2).
-        dm, debt_debtor = "", "CAST(NULL AS BIGINT)"
+        dm, debt_debtor, dm_join = "", "CAST(NULL AS BIGINT)", ""
         dst_join, where = "JOIN pk dp ON dp.party = e.dst AND dp.role = 'debtor'", "WHERE coll"
         only_debtor = "CAST(NULL AS BIGINT)"
     else:
         dm = """
 dm AS (SELECT e.debt, min(pk.k) AS debtor
-       FROM dw_events e JOIN pk ON pk.party = e.dst WHERE pk.role = 'debtor' AND e.debt <> '' GROUP BY e.debt),"""
-        debt_debtor = "dm.debtor"
-        dst_join, where = "LEFT JOIN pk dp ON dp.party = e.dst LEFT JOIN dm ON dm.debt = e.debt", ""
+       FROM (SELECT DISTINCT debt, dst FROM dw_events WHERE debt <> '') e JOIN pk ON pk.party = e.dst
+       WHERE pk.role = 'debtor' GROUP BY e.debt),"""
+        debt_debtor, dm_join = "dm.debtor", " LEFT JOIN dm ON dm.debt = n.v"
+        dst_join, where = "LEFT JOIN pk dp ON dp.party = e.dst", ""
         only_debtor = ("(SELECT CASE WHEN count(*) = 1 THEN min(k) END FROM p JOIN dw_names ON v = party "
                        "WHERE role = 'debtor')")
     # Every CTE over all events is read once, so the engines stream it instead of storing it
-    # (the debtor of each debt is found from the events and parties directly, not from e1).
-    # An event's debt is always among dw_names (names_sql), which also holds its creditor's number.
+    # (the debtor of each debt is found from the events and parties directly, not from e1: from
+    # each distinct debt and recipient, as a debt's events go to few people).
+    # An event's debt is always among dw_names (names_sql), which also holds its creditor's number;
+    # dk holds just the debts, with their debtor, so each event is joined once for all three
+    # (at 100M events, every join on a string column costs seconds).
     return f"""
 WITH p AS (SELECT party, min(role) AS role, min(org) AS org FROM dw_parties GROUP BY party),
 pk AS (SELECT n.v AS party, n.k, coalesce(p.role, 'unknown') AS role, o.k AS org
        FROM dw_names n LEFT JOIN p ON p.party = n.v LEFT JOIN dw_names o ON o.v = p.org AND p.org <> ''),{dm}
+dk AS (SELECT n.v, n.k, n.debt_creditor, {debt_debtor} AS debt_debtor
+       FROM dw_names n{dm_join} WHERE n.debt_creditor IS NOT NULL OR n.v = ''),
 one AS (SELECT (SELECT k FROM dw_names WHERE v = '') AS blank, {only_debtor} AS only_debtor),
 e1 AS (
   SELECT e.id, {_encode("e.kind", KIND_CODES)} AS kind, {_encode("e.status", STATUS_CODES)} AS status, coalesce(e.duration, 0.0) AS duration, dk.k AS debt, dk.debt_creditor,
-         dk.v <> '' AS has_debt, {debt_debtor} AS debt_debtor, e.at_s, e.at_s + {offset} AS loc_s, sp.k AS src,
+         dk.v <> '' AS has_debt, dk.debt_debtor, e.at_s, e.at_s + {offset} AS loc_s, sp.k AS src,
          dp.k AS dst, coalesce(sp.role, 'unknown') AS src_role, sp.org AS src_org, coalesce(dp.role, 'unknown') AS dst_role
-  FROM dw_events e JOIN dw_names dk ON dk.v = coalesce(e.debt, '')
+  FROM dw_events e JOIN dk ON dk.v = coalesce(e.debt, '')
   LEFT JOIN pk sp ON sp.party = e.src {dst_join}),
 e2 AS (
   SELECT e1.*, one.blank,
