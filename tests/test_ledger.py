@@ -24,6 +24,13 @@ def _build(case_dir, tmp_path):
     run_cli("export", str(case_dir), "--events", str(tmp_path / "out.csv"), check=True)
 
 
+def test_party_tag_says_the_role_in_the_users_language(case_dir):
+    zh = run_cli("party", "tag", str(case_dir), "+8617100000011", "--role", "collector", lang="zh-CN", check=True)
+    assert zh.stdout.strip() == "+8617100000011 已标记为催收方"
+    en = run_cli("party", "tag", str(case_dir), "+8617100000012", "--role", "lender", check=True)
+    assert en.stdout.strip() == "+8617100000012 tagged as lender"
+
+
 def _kinds(case_dir):
     with Case.open(case_dir) as c:
         return sorted({p.kind for p in verify(c).problems})

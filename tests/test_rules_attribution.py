@@ -29,6 +29,9 @@ def test_text_debt_template_and_conduct_attribution_with_reasons():
     assert (found[W].source, found[W].role, found[W].org) == ("conduct", "collector", "")
     assert found[M].role == "contact" and found[M].source == "address_book"
     assert found[L].source == "user"
+    # The user's tag reads in each language: no English role name inside the Chinese reason.
+    assert found[L].reason == {"zh-CN": "用户标记为放贷平台（示例速贷（合成平台））（parties.csv）",
+                               "en": "tagged by the user as lender (示例速贷（合成平台）) (parties.csv)"}
 
 
 def test_the_users_tag_overrules_every_inference():

@@ -22,6 +22,7 @@ from web_support import client, csrf, demo_case, demo_files, new_case, page_toke
 from dunwatch import i18n
 from dunwatch.case import Case
 from dunwatch.case import evidence as store
+from dunwatch.conduct.labels import label_name
 from dunwatch.web import queries
 from dunwatch.web.messages import MESSAGES, tr
 
@@ -110,6 +111,10 @@ def test_timeline_filters(demo):
     n_sms = sum(1 for e in got["events"] if e["kind"] == "sms")
     page = c.get("/cases/demo/timeline", params={"label": label, "kind": "sms"}).text
     assert page.count('class="ev kind-sms"') == n_sms and f"共 {n_sms} 条" in page
+    # Labels read in the page's language, in the filter and on each message; the value stays the id.
+    name = label_name(label, "zh-CN")
+    assert name != label and f'<option value="{label}" selected>{name}</option>' in page
+    assert page.count(f">{name}</a>") == n_sms
     page = c.get("/cases/demo/timeline", params={"party": "+8613900000002"}).text
     assert page.count('class="ev ') == 2
     assert c.get("/cases/demo/timeline", params={"page": 2}).status_code == 200

@@ -27,4 +27,4 @@ def tag(case_dir, number, role, name, org, relation):
 
     with Case.open(case_dir) as c:
         tag_party(c, number, role, name=name, org=org, relation=relation)
-    click.echo(t("party.tagged", party=number, role=role))
+    click.echo(t("party.tagged", party=number, role=t(f"role.{role}")))

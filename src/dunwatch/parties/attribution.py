@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from dunwatch.conduct.labels import label_name
 from dunwatch.i18n import both, register
 
 register({
@@ -27,7 +28,7 @@ register({
     "attr.debt": ("就债务 {debt} 来电或发信息（如 {event}）{org_part}", "called or wrote about debt {debt} (e.g. {event}){org_part}"),
     "attr.debt_org": ("，该债务属于「{org}」", ", a debt of \"{org}\""),
     "attr.template": ("发送了与 {other} 相同的信息模板（{event}）", "sent the same message template as {other} ({event})"),
-    "attr.conduct": ("向债务人发送了被标记为「{label}」的信息（{event}）", "sent the debtor a message labelled {label} ({event})"),
+    "attr.conduct": ("向债务人发送了被标记为「{label}」的信息（{event}）", "sent the debtor a message labelled \"{label}\" ({event})"),
     "attr.debtor_inferred": ("未指定债务人：{n}/{m} 条事件发往此号码", "no debtor given: {n} of {m} events are addressed to this number"),
     "attr.org_part": ("（{org}）", " ({org})"),
 })
@@ -78,7 +79,8 @@ def attribute_rows(parties, events, labelled: dict[str, str]) -> list[Attributio
             out[number] = Attribution(number, org or "", role, both("attr.contact"), "address_book")
         else:
             org_part = both("attr.org_part", org=org) if org else {"zh-CN": "", "en": ""}
-            reason = {lang: both("attr.user", role=role, org_part=org_part[lang], why=why or "")[lang]
+            role_name = both(f"role.{role}")
+            reason = {lang: both("attr.user", role=role_name[lang], org_part=org_part[lang], why=why or "")[lang]
                       for lang in ("zh-CN", "en")}
             out[number] = Attribution(number, org or "", role, reason, "user")
 
@@ -131,7 +133,9 @@ def attribute_rows(parties, events, labelled: dict[str, str]) -> list[Attributio
     # conduct: labelled collection conduct sent to the debtor
     for eid, src, dst, _text, _debt in events:
         if eid in labelled and free(src) and dst in debtors:
-            out[src] = Attribution(src, "", "collector", both("attr.conduct", label=labelled[eid], event=eid), "conduct")
+            reason = {lang: both("attr.conduct", label=label_name(labelled[eid], lang), event=eid)[lang]
+                      for lang in ("zh-CN", "en")}
+            out[src] = Attribution(src, "", "collector", reason, "conduct")
 
     return [out[k] for k in sorted(out)]
 

@@ -7,9 +7,10 @@ from datetime import date
 
 from dunwatch import i18n
 from dunwatch.case import Case
+from dunwatch.conduct.labels import label_name
 from dunwatch.report import charts, facts as case_facts, findings as case_findings, proof, reference
 from dunwatch.report.findings import RuleGroup, day_span
-from dunwatch.report.messages import label_name, tr
+from dunwatch.report.messages import tr
 
 # How much the printed dossier shows (weasyprint lays out a few hundred table rows a second);
 # dossier.html and evidence-list.csv hold every cited event.

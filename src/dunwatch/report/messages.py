@@ -114,17 +114,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.no_cjk_font": ("找不到中文字体，无法生成 PDF：请安装 fonts-noto-cjk 或 fonts-wqy-zenhei，或用 DUNWATCH_CJK_FONT 指定字体文件",
                            "no Chinese font found, so no PDF: install fonts-noto-cjk or fonts-wqy-zenhei, or point DUNWATCH_CJK_FONT at a font file"),
     "report.bad_out": ("输出目录不能在证据目录内", "the output folder must not be inside the evidence store"),
-    # Conduct labels (dunwatch.conduct.labels; definitions in docs/labels.md).
-    "report.label.threat_violence": ("暴力威胁", "threat of violence"),
-    "report.label.threat_legal_false": ("虚假的法律后果威胁", "false legal threat"),
-    "report.label.impersonation_authority": ("冒充公职人员", "impersonating officials"),
-    "report.label.insult_abuse": ("辱骂", "insult or abuse"),
-    "report.label.third_party_disclosure": ("向他人透露债务", "debt disclosed to others"),
-    "report.label.doxxing_pii": ("散布个人信息", "personal data spread"),
-    "report.label.reputational_smear": ("败坏名誉", "reputational smear"),
-    "report.label.inducement_to_borrow": ("诱导借新还旧", "pushing to borrow"),
-    "report.label.harassment_pressure": ("骚扰施压", "harassment or pressure"),
-    "report.label.lawful_reminder": ("正常提醒", "lawful reminder"),
     # Names of the figures a finding carries (rules/findings.py); others are shown by their key.
     "report.fact.count": ("次数", "count"), "report.fact.limit": ("上限", "limit"), "report.fact.day": ("日期", "day"),
     "report.fact.creditor": ("债权机构", "creditor"), "report.fact.debt": ("债务", "debt"),
@@ -170,8 +159,3 @@ i18n.register(MESSAGES)
 def tr(key: str, lang: str, **kw: object) -> str:
     zh, en = i18n.MESSAGES[key]
     return (en if lang == "en" else zh).format(**kw)
-
-
-def label_name(label: str, lang: str) -> str:
-    key = f"report.label.{label}"
-    return tr(key, lang) if key in i18n.MESSAGES else label

@@ -16,6 +16,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from jinja2 import Environment, PackageLoader
 
 from dunwatch import i18n
+from dunwatch.conduct.labels import label_name
 from dunwatch.errors import UserError
 from dunwatch.web.casestore import BadCaseName, CaseNotFound, CaseStore
 from dunwatch.web.messages import FACT_KEYS, LENDER_TYPE_KEYS, tr
@@ -77,7 +78,8 @@ class WebContext:
         sid = request.state.sid
         flashes = self.flash.load(request.cookies.get(Flash.COOKIE))
         html = self.env.get_template(template).render(
-            _=lambda key, **kw: tr(lang, key, **kw), lang=lang, csrf=self.sessions.csrf_token(sid),
+            _=lambda key, **kw: tr(lang, key, **kw), label_name=lambda label: label_name(label, lang),
+            lang=lang, csrf=self.sessions.csrf_token(sid),
             path=request.url.path, query=request.url.query, flashes=flashes, fact_keys=FACT_KEYS,
             lt_keys=LENDER_TYPE_KEYS, **ctx)
         resp = HTMLResponse(html, status_code=status)
