@@ -128,6 +128,25 @@ def test_report_is_recorded_in_the_ledger_and_the_case_still_verifies(reported):
         assert recorded[name] == hashlib.sha256((out / name).read_bytes()).hexdigest()
 
 
+def test_loan_section_and_figures_read_in_chinese(reported):
+    case, out, _ = reported
+    html = (out / "dossier.html").read_text(encoding="utf-8")
+    section = html[html.index('id="loan"'):]
+    section = section[:section.index("</section>")]
+    rows = dict(re.findall(r"<tr><th[^>]*>([^<]*)</th><td>([^<]*)</td></tr>", section))
+    with Case.open(case) as c:
+        from dunwatch.loans import case_costs
+        cost = case_costs(c)[0]
+    assert rows["债务"] == cost["debt"] and rows["放贷方类型"] == "个人或无牌机构（民间借贷）"
+    assert rows["实际年利率"] == f"{float(cost['effective_annual_rate']) * 100:,.2f}%"
+    assert rows["利率上限"] == f"{float(cost['cap']) * 100:,.2f}%" and rows["超过上限"] == "✓"
+    assert rows["上限依据"] == cost["cap_basis"]["zh-CN"] and rows["说明"] == cost["explanation"]["zh-CN"]
+    visible = re.sub(r"<[^>]+>", " ", html)
+    # No key names or Python values leak into the text a reader sees.
+    for raw in ("effective_annual_rate", "lender_type", "{'zh-CN'", "periods_per_year", "依据可信度: H"):
+        assert raw not in visible, raw
+
+
 def test_english_dossier(reported, tmp_path):
     case, _, _ = reported
     proc = run_cli("report", str(case), "--lang", "en", "--out", str(tmp_path / "en"))

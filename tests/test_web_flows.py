@@ -132,6 +132,11 @@ def test_finding_filter_and_findings_page(demo):
     page = c.get("/cases/demo/findings").text
     assert page.count('<article class="finding') == len({f["rule"] for f in found})
     assert page.count('<details>') == len(found)  # every occurrence with its evidence
+    # Every figure and confidence reads in Chinese: no fact key or confidence code on the page.
+    names = re.findall(r'<ul class="facts">(.*?)</ul>', page, flags=re.S)
+    spans = [n for block in names for n in re.findall(r"<li><span>([^<]*)</span>", block)]
+    assert spans and all(re.search(r"[\u4e00-\u9fff]", n) for n in spans), sorted(set(spans))
+    assert "依据可信度: M" not in page and "依据可信度: 中（多个转载来源一致）" in page
 
 
 def test_tagging_a_collector_updates_parties_and_findings(demo):

@@ -106,6 +106,17 @@ def t(key: str, **kw: object) -> str:
     return (en if lang() == "en" else zh).format(**kw)
 
 
+def text(key: str, lang: str, default: str | None = None) -> str:
+    """The message in `lang` (not the current language): for names of things shown in a page made
+    for one reader. A key that is not registered gives `default` (a value from elsewhere, shown as it is)."""
+    pair = MESSAGES.get(key)
+    if pair is None:
+        if default is None:
+            raise KeyError(key)
+        return default
+    return pair[1] if lang == "en" else pair[0]
+
+
 def both(key: str, **kw: object) -> dict[str, str]:
     zh, en = MESSAGES[key]
     return {"zh-CN": zh.format(**kw), "en": en.format(**kw)}

@@ -12,7 +12,24 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from dunwatch.i18n import register, text
+
 GENESIS = "0" * 64
+
+# What people read for each action a ledger entry records (the action itself stays as written).
+register({
+    "action.case.init": ("创建案件", "case created"),
+    "action.import": ("导入证据", "evidence imported"),
+    "action.party.tag": ("标记号码身份", "number tagged"),
+    "action.loan.add": ("录入借款", "loan added"),
+    "action.check": ("按规则检查", "checked against the rules"),
+    "action.export": ("导出", "exported"),
+    "action.report": ("生成材料", "dossier made"),
+})
+
+
+def action_name(action: str, lang: str) -> str:
+    return text(f"action.{action}", lang, action)
 
 
 def canonical(obj: object) -> str:

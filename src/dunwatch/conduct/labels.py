@@ -1,6 +1,6 @@
 """The conduct labels (definitions and examples in docs/labels.md). Order is the output order."""
 
-from dunwatch.i18n import MESSAGES, register
+from dunwatch.i18n import register, text
 
 LABELS = (
     "threat_violence",
@@ -36,7 +36,4 @@ register({
 
 def label_name(label: str, lang: str) -> str:
     """The label's name in `lang`; a label from elsewhere (an imported labels file) as it is."""
-    pair = MESSAGES.get(f"label.{label}")
-    if pair is None:
-        return label
-    return pair[1] if lang == "en" else pair[0]
+    return text(f"label.{label}", lang, label)

@@ -30,6 +30,12 @@ i18n.register({
     "loans.note_received_all": ("实际到手", "received"),
     "loans.note_installment": ("第 {k}/{n} 期：本金 {principal} + 利息/费用 {charge}",
                                "installment {k}/{n}: principal {principal} + interest/fees {charge}"),
+    # Kinds of lender (caps.LENDER_TYPES) as people read them.
+    "loans.lt.bank": ("银行", "bank"),
+    "loans.lt.consumer_finance": ("消费金融公司", "consumer-finance company"),
+    "loans.lt.microloan": ("小额贷款公司", "microloan company"),
+    "loans.lt.other_licensed": ("其他持牌机构", "other licensed lender"),
+    "loans.lt.private": ("个人或无牌机构（民间借贷）", "private person or unlicensed lender"),
     "loans.bad_lender_type": ("出借人类型 {value!r} 无效，可选：{allowed}", "bad lender type {value!r}; choose from {allowed}"),
     "loans.no_caps_for": ("dunwatch 的数据中没有辖区 {j} 的利率上限，未作比较。", "dunwatch's data holds no rate caps for jurisdiction {j}; nothing was compared."),
     "loans.ask_lender_type": ("出借人类型未知，适用哪条上限取决于它：请用 --lender-type {choices} 指明（银行、消费金融公司、小额贷款公司、其他持牌地方金融组织、民间借贷）。",

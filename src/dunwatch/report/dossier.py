@@ -7,9 +7,11 @@ from datetime import date
 
 from dunwatch import i18n
 from dunwatch.case import Case
+from dunwatch.case.ledger import action_name
 from dunwatch.conduct.labels import label_name
 from dunwatch.report import charts, facts as case_facts, findings as case_findings, proof, reference
 from dunwatch.report.findings import RuleGroup, day_span
+from dunwatch.rules.findings import confidence_name, fact_name, fact_text
 from dunwatch.report.messages import tr
 
 # How much the printed dossier shows (weasyprint lays out a few hundred table rows a second);
@@ -46,23 +48,25 @@ def window_text(f: dict) -> str:
     return f"{start[:16].replace('T', ' ')} – {end[:16].replace('T', ' ')}"
 
 
-# Facts already shown elsewhere in the dossier (the debtor in the summary, the labels as highlights).
-HIDDEN_FACTS = ("debtor", "debtor_inferred", "debtor_reached", "conversation")
+# Facts already shown elsewhere in the dossier (the debtor in the summary, the labels as highlights,
+# a loan's calculation in the loan section).
+HIDDEN_FACTS = ("debtor", "debtor_inferred", "debtor_reached", "conversation", "entry", "evidence", "period",
+                "periods_per_year", "convention", "periodic_rate", "nominal_annual_rate", "xirr", "compared_rate",
+                "first_date", "last_date", "days", "received", "paid", "total_cost", "contract_principal",
+                "upfront_deduction", "lender_type", "contract_date", "lender")
 LIST_SHOWN = 6
 
 
-def _fact_value(value, lang: str) -> str:
+def _fact_value(key: str, value, lang: str) -> str:
     if isinstance(value, dict):
         if value.get("label"):
             return label_name(str(value["label"]), lang)
         return str(value.get("number") or value.get("org") or "")
     if isinstance(value, list):
-        items = [_fact_value(v, lang) for v in value]
+        items = [_fact_value(key, v, lang) for v in value]
         items = list(dict.fromkeys(i for i in items if i))
         return ", ".join(items[:LIST_SHOWN]) + (f" … (+{len(items) - LIST_SHOWN})" if len(items) > LIST_SHOWN else "")
-    if isinstance(value, bool):
-        return "✓" if value else "✗"
-    return "" if value is None else str(value)
+    return fact_text(key, value, lang)
 
 
 def figures(f: dict, lang: str) -> str:
@@ -70,30 +74,35 @@ def figures(f: dict, lang: str) -> str:
     for key, value in (f.get("facts") or {}).items():
         if key in HIDDEN_FACTS:
             continue
-        text = _fact_value(value, lang)
+        text = _fact_value(key, value, lang)
         if text:
-            name = tr(f"report.fact.{key}", lang) if f"report.fact.{key}" in i18n.MESSAGES else key
-            out.append(f"{name}: {text}")
+            out.append(f"{fact_name(key, lang)}: {text}")
     return "; ".join(out)
 
 
-def loan_costs(case: Case):
-    """The loan's true cost against the cap, from dunwatch.loans when that stage is present."""
+# What the loan section shows of each debt's cost (dunwatch.loans.case_costs), in this order.
+LOAN_SHOWN = ("debt", "lender", "lender_type", "contract_date", "received", "paid", "total_cost",
+              "effective_annual_rate", "cap", "cap_basis", "exceeded", "explanation", "citation")
+
+
+def _in_lang(value, lang: str) -> str:
+    return str(value.get(lang, "")) if isinstance(value, dict) else ("" if value is None else str(value))
+
+
+def loan_costs(case: Case, lang: str) -> list[list[tuple[str, str]]] | None:
+    """Each debt's true cost against the cap, from dunwatch.loans when that stage is present: the
+    figures a reader needs, named in `lang` (the full calculation is in the case's loan records)."""
     try:
         from dunwatch.loans import case_costs
     except ImportError:
         return None
-    result = case_costs(case)
-    if not result:
-        return None
-    rows = result if isinstance(result, list) else [result]
     out = []
-    for row in rows:
-        if hasattr(row, "__dataclass_fields__"):
-            from dataclasses import asdict
-            row = asdict(row)
-        out.append(list(row.items()) if isinstance(row, dict) else [("", row)])
-    return out
+    for c in case_costs(case) or []:
+        shown = {k: c.get(k) for k in LOAN_SHOWN}
+        shown["cap_basis"] = _in_lang(c.get("cap_basis"), lang)
+        shown["explanation"] = _in_lang(c.get("error") or c.get("explanation"), lang)
+        out.append([(fact_name(k, lang), fact_text(k, v, lang)) for k, v in shown.items() if v not in (None, "")])
+    return out or None
 
 
 def gather(case: Case, lang: str) -> dict:
@@ -129,10 +138,12 @@ def gather(case: Case, lang: str) -> dict:
     return {
         "lang": lang, "facts": facts, "findings": views, "events": events, "groups": groups,
         "charts": charts.build(case, facts, groups, cited_days, lang, reference.chart_lines(pack)),
-        "loan": loan_costs(case),
+        "loan": loan_costs(case, lang),
         "appendix": appendix, "rules_of": rules_of,
         "files": sorted(files.values(), key=lambda f: (f["name"], f["sha256"])),
         "severity_counts": {s: sum(1 for g in groups if g.severity == s) for s in ("high", "medium", "low")},
         "t": lambda key, **kw: tr(key, lang, **kw),
         "label_name": lambda label: label_name(label, lang),
+        "confidence_name": lambda confidence: confidence_name(confidence, lang),
+        "action_name": lambda action: action_name(action, lang),
     }

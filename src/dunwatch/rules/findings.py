@@ -10,8 +10,74 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from dunwatch.i18n import register, text
 from dunwatch.rules.engine import Row
 from dunwatch.rules.pack import Pack, Rule
+
+# What people read for each fact key (below, and the loan-cost keys of rate findings) and each
+# confidence, wherever a finding is shown (web app, dossier).
+register({
+    "fact.count": ("次数", "count"), "fact.limit": ("上限", "limit"), "fact.day": ("日期", "day"),
+    "fact.creditor": ("债权机构", "creditor"), "fact.debt": ("债务", "debt"), "fact.debtor": ("借款人", "borrower"),
+    "fact.debtor_inferred": ("借款人是推断的", "borrower inferred"),
+    "fact.from": ("起", "from"), "fact.to": ("至 / 接收方", "to"), "fact.times": ("时间", "times"),
+    "fact.prong": ("认定情形", "prong"), "fact.person": ("被叫人", "person called"),
+    "fact.max_in_window": ("窗口内最多", "most in window"), "fact.days": ("天数", "days"),
+    "fact.conversation": ("通话", "conversation"), "fact.conversation_at": ("通话时间", "conversation at"),
+    "fact.calls_after": ("通话后来电", "calls after"), "fact.kind": ("类型", "kind"),
+    "fact.third_party": ("第三人", "third party"), "fact.debtor_reached": ("债务人接通的电话", "debtor's connected call"),
+    "fact.debtor_reached_at": ("债务人接通时间", "debtor reached at"), "fact.lookback_hours": ("回看小时数", "look-back hours"),
+    "fact.role": ("身份", "role"), "fact.relation": ("关系", "relation"), "fact.word": ("用词", "word"),
+    "fact.demands": ("催款次数", "demands"), "fact.collectors": ("催收号码", "collectors"),
+    "fact.labels": ("行为标签", "conduct labels"),
+    "fact.entry": ("账本记录", "ledger entry"), "fact.lender": ("放贷方", "lender"),
+    "fact.lender_type": ("放贷方类型", "lender type"), "fact.contract_date": ("合同日期", "contract date"),
+    "fact.evidence": ("证据文件", "evidence file"), "fact.periodic_rate": ("每期利率", "periodic rate"),
+    "fact.periods_per_year": ("每年期数", "periods per year"), "fact.nominal_annual_rate": ("名义年利率", "nominal annual rate"),
+    "fact.effective_annual_rate": ("实际年利率", "effective annual rate"), "fact.xirr": ("内部收益率（XIRR）", "XIRR"),
+    "fact.cap": ("利率上限", "rate cap"), "fact.cap_id": ("上限规则", "cap rule"), "fact.cap_basis": ("上限依据", "cap basis"),
+    "fact.exceeded": ("超过上限", "above the cap"), "fact.confidence": ("依据可信度", "confidence"),
+    "fact.received": ("实际到手", "received"), "fact.paid": ("付出（或被要求支付）", "paid (or asked to pay)"),
+    "fact.total_cost": ("借款成本", "cost of the loan"), "fact.explanation": ("说明", "explanation"),
+    "fact.citation": ("依据", "source"),
+    "confidence.H": ("高（已核对正式文本）", "high (official text checked)"),
+    "confidence.M": ("中（多个转载来源一致）", "medium (secondary sources agree)"),
+    "confidence.L": ("低（单一转述来源）", "low (one secondary source)"),
+    "confidence.advisory": ("仅供参考（无正式规则）", "advisory (no formal rule)"),
+})
+
+
+def fact_name(key: str, lang: str) -> str:
+    return text(f"fact.{key}", lang, key)
+
+
+def confidence_name(confidence: str | None, lang: str) -> str:
+    return text(f"confidence.{confidence}", lang, confidence or "—")
+
+
+# Rates are stored as decimal fractions (dunwatch.loans); people read percentages.
+RATE_FACTS = ("periodic_rate", "nominal_annual_rate", "effective_annual_rate", "xirr", "cap")
+
+
+def fact_text(key: str, value, lang: str) -> str:
+    """A single fact value as people read it (the JSON keeps the value itself)."""
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if value is None:
+        return ""
+    if key == "role":
+        return text(f"role.{value}", lang, str(value))
+    if key == "lender_type":
+        return text(f"loans.lt.{value}", lang, str(value))
+    if key == "confidence":
+        return confidence_name(str(value), lang)
+    if key in RATE_FACTS:
+        try:
+            return f"{float(value) * 100:,.2f}%"
+        except (TypeError, ValueError):
+            return str(value)
+    return str(value)
+
 
 _EPOCH = datetime(1970, 1, 1)
 KEYS = ("rule", "pack", "title", "window", "events", "facts", "citation", "confidence", "severity")

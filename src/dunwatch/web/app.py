@@ -18,8 +18,9 @@ from jinja2 import Environment, PackageLoader
 from dunwatch import i18n
 from dunwatch.conduct.labels import label_name
 from dunwatch.errors import UserError
+from dunwatch.rules.findings import confidence_name, fact_name, fact_text
 from dunwatch.web.casestore import BadCaseName, CaseNotFound, CaseStore
-from dunwatch.web.messages import FACT_KEYS, LENDER_TYPE_KEYS, tr
+from dunwatch.web.messages import tr
 from dunwatch.web.security import (
     LANG_COOKIE, SECURITY_HEADERS, SESSION_COOKIE, Sessions, install_secret)
 from dunwatch.web.uploads import TooLarge
@@ -79,9 +80,12 @@ class WebContext:
         flashes = self.flash.load(request.cookies.get(Flash.COOKIE))
         html = self.env.get_template(template).render(
             _=lambda key, **kw: tr(lang, key, **kw), label_name=lambda label: label_name(label, lang),
+            # The name of a value from a case (a role, a kind…), or the value itself if it has none.
+            name_of=lambda key, value: i18n.text(key, lang, str(value)),
+            fact_name=lambda key: fact_name(key, lang), fact_text=lambda key, value: fact_text(key, value, lang),
+            confidence_name=lambda confidence: confidence_name(confidence, lang),
             lang=lang, csrf=self.sessions.csrf_token(sid),
-            path=request.url.path, query=request.url.query, flashes=flashes, fact_keys=FACT_KEYS,
-            lt_keys=LENDER_TYPE_KEYS, **ctx)
+            path=request.url.path, query=request.url.query, flashes=flashes, **ctx)
         resp = HTMLResponse(html, status_code=status)
         if flashes:
             resp.delete_cookie(Flash.COOKIE, path="/")

@@ -214,11 +214,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.loan.no": ("不是", "no"),
     "web.loan.received_note": ("借款人陈述：实际到手", "borrower's statement: amount received"),
     "web.loan.paid_note": ("借款人陈述：第 {n} 次还款", "borrower's statement: repayment {n}"),
-    "web.lt.bank": ("银行", "bank"),
-    "web.lt.consumer_finance": ("消费金融公司", "consumer-finance company"),
-    "web.lt.microloan": ("小额贷款公司", "microloan company"),
-    "web.lt.other_licensed": ("其他持牌机构", "other licensed lender"),
-    "web.lt.private": ("个人或无牌机构（民间借贷）", "private person or unlicensed lender"),
     # findings
     "web.fi.title": ("发现的问题", "Findings"),
     "web.fi.lead": ("按规则检查你的证据。每个问题都列出证明它的记录和法规依据。",
@@ -234,11 +229,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.fi.evidence": ("证明它的 {n} 条记录", "The {n} record(s) that prove it"),
     "web.fi.in_timeline": ("在时间线中查看", "Show in the timeline"),
     "web.findings.updated": ("问题清单已更新：{n} 个问题。", "Findings updated: {n} finding(s)."),
-    "web.fact.count": ("次数", "count"),
-    "web.fact.limit": ("上限", "limit"),
-    "web.fact.day": ("日期", "day"),
-    "web.fact.creditor": ("债权方", "creditor"),
-    "web.fact.debtor": ("借款人", "borrower"),
     "web.sev.high": ("严重", "serious"),
     "web.sev.medium": ("中等", "moderate"),
     "web.sev.low": ("轻微", "minor"),
@@ -285,8 +275,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 i18n.register(MESSAGES)
-FACT_KEYS = frozenset(k for k in MESSAGES if k.startswith("web.fact."))
-LENDER_TYPE_KEYS = frozenset(k for k in MESSAGES if k.startswith("web.lt."))
 
 
 def tr(lang: str, key: str, **kw: object) -> str:
