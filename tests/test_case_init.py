@@ -41,3 +41,11 @@ def test_chinese_is_the_default_language(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "dunwatch", "case", "init", str(tmp_path / "c")],
                           capture_output=True, text=True, env=env)
     assert "已创建案件" in proc.stdout
+
+
+def test_case_info_says_what_the_case_holds_in_each_language(tmp_path):
+    run_cli("case", "init", str(tmp_path / "c"), "--jurisdiction", "cn", "--tz", "Asia/Shanghai", check=True)
+    zh = run_cli("case", "info", str(tmp_path / "c"), lang="zh-CN", check=True).stdout.splitlines()
+    assert zh == ["辖区 cn，时区 Asia/Shanghai", "证据文件 0 个，事件 0 条，当事方 0 个，账本记录 1 条"]
+    en = run_cli("case", "info", str(tmp_path / "c"), check=True).stdout.splitlines()
+    assert en == ["jurisdiction cn, time zone Asia/Shanghai", "0 evidence file(s), 0 event(s), 0 part(ies), 1 ledger entr(ies)"]

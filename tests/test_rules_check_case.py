@@ -47,6 +47,16 @@ def test_cli_case_check_prints_the_stored_findings_json(tmp_path):
     assert printed[0]["rule"] == "cn.call_frequency"
 
 
+def test_cli_case_check_reads_in_chinese(tmp_path):
+    make_case(tmp_path, ROWS).close()
+    zh = run_cli("check", str(tmp_path / "case"), lang="zh-CN", check=True).stdout.splitlines()
+    en = run_cli("check", str(tmp_path / "case"), check=True).stdout.splitlines()
+    line = next(x for x in zh if "cn.call_frequency" in x)
+    assert line.startswith("[中等] cn.call_frequency") and "（4 条事件）" in line
+    assert next(x for x in en if "cn.call_frequency" in x).startswith("[moderate] cn.call_frequency")
+    assert not any(word in "\n".join(zh) for word in ("[high]", "[medium]", "[low]"))
+
+
 def test_a_failed_check_leaves_the_case_exactly_as_it_was(tmp_path):
     make_case(tmp_path, ROWS).close()
     before = snapshot(tmp_path / "case")

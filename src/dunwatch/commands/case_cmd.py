@@ -41,5 +41,7 @@ def info(directory):
         n_pa = c.con.execute("SELECT count(*) FROM parties").fetchone()[0]
         n_fi = c.con.execute("SELECT count(DISTINCT sha256) FROM evidence").fetchone()[0]
         n_le = c.con.execute("SELECT count(*) FROM ledger").fetchone()[0]
-        click.echo(f"jurisdiction={s['jurisdiction']} tz={s['tz']} synthetic={s.get('synthetic', False)}")
-        click.echo(f"evidence={n_fi} events={n_ev} parties={n_pa} ledger={n_le}")
+        click.echo(t("case.info", j=s["jurisdiction"], tz=s["tz"]))
+        if s.get("synthetic"):
+            click.echo(t("case.info_synthetic"))
+        click.echo(t("case.info_counts", files=n_fi, events=n_ev, parties=n_pa, ledger=n_le))

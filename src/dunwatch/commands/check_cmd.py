@@ -43,6 +43,7 @@ def check(target, parties, pack, tz, sets, as_json):
     """
     from dunwatch.case import Case
     from dunwatch.rules import check as api
+    from dunwatch.rules.findings import severity_name
     from dunwatch.rules.pack import parse_sets
 
     overrides = parse_sets(sets)
@@ -62,6 +63,7 @@ def check(target, parties, pack, tz, sets, as_json):
         click.echo(json.dumps(findings, ensure_ascii=False, indent=1))
         return
     for f in findings:
-        click.echo(_safe(t("check.line", severity=f["severity"], rule=f["rule"], start=f["window"]["start"] or "-",
+        click.echo(_safe(t("check.line", severity=severity_name(f["severity"], lang()), rule=f["rule"],
+                           start=f["window"]["start"] or "-",
                            title=f["title"][lang()], count=len(f["events"]))))
     click.echo(t("check.summary", n=len(findings), pack=pack_id))

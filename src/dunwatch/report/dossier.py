@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from dunwatch import i18n
 from dunwatch.case import Case
 from dunwatch.case.ledger import action_name
 from dunwatch.conduct.labels import label_name
 from dunwatch.report import charts, facts as case_facts, findings as case_findings, proof, reference
 from dunwatch.report.findings import RuleGroup, day_span
-from dunwatch.rules.findings import confidence_name, fact_name, fact_text
 from dunwatch.report.messages import tr
+from dunwatch.rules.findings import confidence_name, fact_name, fact_text, severity_name
 
 # How much the printed dossier shows (weasyprint lays out a few hundred table rows a second);
 # dossier.html and evidence-list.csv hold every cited event.
@@ -145,5 +144,6 @@ def gather(case: Case, lang: str) -> dict:
         "t": lambda key, **kw: tr(key, lang, **kw),
         "label_name": lambda label: label_name(label, lang),
         "confidence_name": lambda confidence: confidence_name(confidence, lang),
+        "severity_name": lambda severity: severity_name(severity, lang),
         "action_name": lambda action: action_name(action, lang),
     }

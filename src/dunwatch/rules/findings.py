@@ -14,8 +14,8 @@ from dunwatch.i18n import register, text
 from dunwatch.rules.engine import Row
 from dunwatch.rules.pack import Pack, Rule
 
-# What people read for each fact key (below, and the loan-cost keys of rate findings) and each
-# confidence, wherever a finding is shown (web app, dossier).
+# What people read for each fact key (below, and the loan-cost keys of rate findings), severity and
+# confidence, wherever a finding is shown (command line, web app, dossier).
 register({
     "fact.count": ("次数", "count"), "fact.limit": ("上限", "limit"), "fact.day": ("日期", "day"),
     "fact.creditor": ("债权机构", "creditor"), "fact.debt": ("债务", "debt"), "fact.debtor": ("借款人", "borrower"),
@@ -40,6 +40,7 @@ register({
     "fact.received": ("实际到手", "received"), "fact.paid": ("付出（或被要求支付）", "paid (or asked to pay)"),
     "fact.total_cost": ("借款成本", "cost of the loan"), "fact.explanation": ("说明", "explanation"),
     "fact.citation": ("依据", "source"),
+    "severity.high": ("严重", "serious"), "severity.medium": ("中等", "moderate"), "severity.low": ("轻微", "minor"),
     "confidence.H": ("高（已核对正式文本）", "high (official text checked)"),
     "confidence.M": ("中（多个转载来源一致）", "medium (secondary sources agree)"),
     "confidence.L": ("低（单一转述来源）", "low (one secondary source)"),
@@ -49,6 +50,10 @@ register({
 
 def fact_name(key: str, lang: str) -> str:
     return text(f"fact.{key}", lang, key)
+
+
+def severity_name(severity: str | None, lang: str) -> str:
+    return text(f"severity.{severity}", lang, severity or "—")
 
 
 def confidence_name(confidence: str | None, lang: str) -> str:

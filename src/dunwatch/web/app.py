@@ -18,7 +18,7 @@ from jinja2 import Environment, PackageLoader
 from dunwatch import i18n
 from dunwatch.conduct.labels import label_name
 from dunwatch.errors import UserError
-from dunwatch.rules.findings import confidence_name, fact_name, fact_text
+from dunwatch.rules.findings import confidence_name, fact_name, fact_text, severity_name
 from dunwatch.web.casestore import BadCaseName, CaseNotFound, CaseStore
 from dunwatch.web.messages import tr
 from dunwatch.web.security import (
@@ -84,7 +84,7 @@ class WebContext:
             name_of=lambda key, value: i18n.text(key, lang, str(value)),
             fact_name=lambda key: fact_name(key, lang), fact_text=lambda key, value: fact_text(key, value, lang),
             confidence_name=lambda confidence: confidence_name(confidence, lang),
-            lang=lang, csrf=self.sessions.csrf_token(sid),
+            severity_name=lambda severity: severity_name(severity, lang), lang=lang, csrf=self.sessions.csrf_token(sid),
             path=request.url.path, query=request.url.query, flashes=flashes, **ctx)
         resp = HTMLResponse(html, status_code=status)
         if flashes:

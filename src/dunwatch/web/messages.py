@@ -229,9 +229,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.fi.evidence": ("证明它的 {n} 条记录", "The {n} record(s) that prove it"),
     "web.fi.in_timeline": ("在时间线中查看", "Show in the timeline"),
     "web.findings.updated": ("问题清单已更新：{n} 个问题。", "Findings updated: {n} finding(s)."),
-    "web.sev.high": ("严重", "serious"),
-    "web.sev.medium": ("中等", "moderate"),
-    "web.sev.low": ("轻微", "minor"),
     # dossier
     "web.do.title": ("材料与投诉信", "Dossier and letters"),
     "web.do.lead": ("生成一份整理好的证据材料和投诉信，可以交给律师、法律援助或监管部门。",
