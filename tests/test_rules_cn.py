@@ -80,6 +80,8 @@ def test_reachability_lookback_is_exact_at_its_edges_and_proves_with_the_latest_
     assert [(f["window"]["start"][:10], f["facts"]["debtor_reached"]) for f in found] == [("2026-03-03", "ev-001"),
                                                                                          ("2026-03-06", "ev-006")]
     assert [f["events"] for f in found] == [["ev-001", "ev-002"], ["ev-006", "ev-007"]]
+    # The proving call's time comes from the events the findings cite (rules/check.context).
+    assert [f["facts"]["debtor_reached_at"] for f in found] == ["2026-03-02T11:00:00+08:00", "2026-03-06T09:00:00+08:00"]
 
 
 def test_text_rules_follow_conduct_labels_sender_and_recipient(tmp_path):

@@ -77,7 +77,7 @@ def run_case(case: Case, pack: Pack, attributions: list[attribution.Attribution]
                                         schema=pa.schema([("debt", pa.string()), ("exceeded", pa.bool_())])))
     try:
         rows = eng.evaluate(eng.DuckDBEngine(con), pack, case.tz)
-        ctx = context(case, attributions, labels, costs)
+        ctx = context(case, attributions, labels, costs, rows)
     finally:
         con.execute("DROP VIEW IF EXISTS dw_events")
         for name in _INPUTS[1:]:
@@ -85,9 +85,17 @@ def run_case(case: Case, pack: Pack, attributions: list[attribution.Attribution]
     return format_rows(pack, ctx, rows)
 
 
-def context(case: Case, attributions, labels, costs) -> Context:
+def context(case: Case, attributions, labels, costs, rows: list[eng.Row]) -> Context:
     ctx = Context(tz=case.tz)
-    for eid, src, at_s in case.con.execute("SELECT id, src, at_s FROM dw_events").fetchall():
+    # Times and senders of the events the findings cite (an id may also hide in `ref`, after a "|"),
+    # not of every event: an auditor's file may hold millions that no finding cites.
+    cited = {i for r in rows for i in r.ids} | {r.ref.rsplit("|", 1)[-1] for r in rows if r.ref}
+    case.con.register("dw_cited", pa.table({"id": sorted(cited)}, schema=pa.schema([("id", pa.string())])))
+    try:
+        found = case.con.execute("SELECT e.id, e.src, e.at_s FROM dw_events e JOIN dw_cited c ON c.id = e.id").fetchall()
+    finally:
+        case.con.unregister("dw_cited")
+    for eid, src, at_s in found:
         ctx.times[eid] = int(at_s)
         ctx.src_of[eid] = src
     for eid, label, score, detector in labels:

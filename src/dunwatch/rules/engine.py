@@ -82,12 +82,13 @@ class SparkEngine:
         self.spark.catalog.dropTempView(name)
 
 
-PREPARED = ("dw_lab", "dw_ev", "dw_names")  # in the order they can be dropped
+PREPARED = ("dw_lab", "dw_ev", "dw_names", "dw_pairs")  # in the order they can be dropped
 
 
 def prepare(engine, pack: Pack, tz: str) -> None:
     """Build dw_names, dw_ev and dw_lab from the registered inputs."""
     lo, hi = engine.rows("SELECT min(at_s), max(at_s) FROM dw_events")[0]
+    engine.materialize("dw_pairs", prelude.pairs_sql())
     engine.materialize("dw_names", prelude.names_sql())
     used = [kinds.KINDS[r.kind] for r in pack.rules]
     # Only what the pack's kinds read is stored: at 10M events, all columns for every event cost more
@@ -95,6 +96,7 @@ def prepare(engine, pack: Pack, tz: str) -> None:
     columns = set().union({"id"}, *(k.reads for k in used))
     debtor_only = all(k.debtor_only for k in used)
     engine.materialize("dw_ev", prelude.events_sql(prelude.offset_sql(tz, lo, hi), columns, debtor_only))
+    engine.drop("dw_pairs")
     labelled = [r for r in pack.rules if r.kind == "labelled"]
     if labelled:
         engine.materialize("dw_lab", prelude.labelled_sql(sorted({k for r in labelled for k in r.params["also_kinds"]})))

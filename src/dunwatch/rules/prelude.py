@@ -85,6 +85,13 @@ def offset_sql(tz: str, lo: int | None, hi: int | None, column: str = "e.at_s") 
     return f"(CASE {' '.join(arms)} ELSE {current} END)"
 
 
+def pairs_sql() -> str:
+    """dw_pairs(debt, dst): each distinct debt ("" for none) and recipient. The names and the debtor
+    of each debt are found from these instead of from every event: one pass over the events, not
+    three (a debt's events go to few people)."""
+    return "SELECT DISTINCT coalesce(debt, '') AS debt, dst FROM dw_events"
+
+
 def names_sql() -> str:
     """dw_names(v, k, debt_creditor): every string the rules group or join by (party numbers,
     organisations, debts, the per-debt creditor "debt:<id>", and the empty string) interned as a
@@ -96,11 +103,11 @@ def names_sql() -> str:
     debt_creditor is looked up here, once per name, so that no engine builds "debt:<id>" per event.
     """
     return """
-WITH d AS (SELECT DISTINCT coalesce(debt, '') AS debt FROM dw_events),
+WITH d AS (SELECT DISTINCT debt FROM dw_pairs),
 s AS (SELECT v, row_number() OVER (ORDER BY v) AS k FROM (
   SELECT party AS v FROM dw_parties
   UNION SELECT org FROM dw_parties WHERE org IS NOT NULL
-  UNION SELECT dst FROM dw_events WHERE dst IS NOT NULL
+  UNION SELECT dst FROM dw_pairs WHERE dst IS NOT NULL
   UNION SELECT debt FROM d
   UNION SELECT 'debt:' || debt FROM d WHERE debt <> ''
   UNION SELECT '') u)
@@ -146,15 +153,13 @@ def events_sql(offset: str, columns=EV_COLUMNS, debtor_only: bool = False) -> st
     else:
         dm = """
 dm AS (SELECT e.debt, min(pk.k) AS debtor
-       FROM (SELECT DISTINCT debt, dst FROM dw_events WHERE debt <> '') e JOIN pk ON pk.party = e.dst
-       WHERE pk.role = 'debtor' GROUP BY e.debt),"""
+       FROM dw_pairs e JOIN pk ON pk.party = e.dst WHERE pk.role = 'debtor' AND e.debt <> '' GROUP BY e.debt),"""
         debt_debtor, dm_join = "dm.debtor", " LEFT JOIN dm ON dm.debt = n.v"
         dst_join, where = "LEFT JOIN pk dp ON dp.party = e.dst", ""
         only_debtor = ("(SELECT CASE WHEN count(*) = 1 THEN min(k) END FROM p JOIN dw_names ON v = party "
                        "WHERE role = 'debtor')")
     # Every CTE over all events is read once, so the engines stream it instead of storing it
-    # (the debtor of each debt is found from the events and parties directly, not from e1: from
-    # each distinct debt and recipient, as a debt's events go to few people).
+    # (the debtor of each debt is found from dw_pairs and the parties, not from e1).
     # An event's debt is always among dw_names (names_sql), which also holds its creditor's number;
     # dk holds just the debts, with their debtor, so each event is joined once for all three
     # (at 100M events, every join on a string column costs seconds).
