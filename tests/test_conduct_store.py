@@ -2,6 +2,7 @@
 
 import json
 import os
+import subprocess
 
 import pytest
 from conftest import run_cli, write_events, write_parties
@@ -78,7 +79,6 @@ def test_texts_are_classified_a_chunk_at_a_time_with_the_same_labels(case_dir, t
     # A backup's texts are mostly distinct, so labelling holds one chunk of results in Python at a
     # time, never all of them (memory flat whatever the file), and big imports classify chunks in
     # child processes too. Chunks of 2 texts must store exactly what one chunk stores.
-    from dunwatch import process
     from dunwatch.conduct import store
 
     (tmp_path / "whole").mkdir()
@@ -86,9 +86,9 @@ def test_texts_are_classified_a_chunk_at_a_time_with_the_same_labels(case_dir, t
     monkeypatch.setattr(store, "CHUNK", 2)
     monkeypatch.setattr(store, "PARALLEL_FROM", parallel_from)
     sizes, children = [], []
-    classified, popen = store._classified, process.subprocess.Popen
+    classified, popen = store._classified, subprocess.Popen
     if parallel_from == 1:  # (a counting wrapper could not run in a child: it is imported by name)
-        monkeypatch.setattr(process.subprocess, "Popen", lambda *a, **k: children.append(a) or popen(*a, **k))
+        monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: children.append(a) or popen(*a, **k))
     else:
         monkeypatch.setattr(store, "_classified", lambda texts: sizes.append(len(texts)) or classified(texts))
     other = tmp_path / "other-case"

@@ -7,11 +7,12 @@ CHILD_FROM is set to 0 here so that the small fixtures take the child path a 1 G
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 from conftest import snapshot
 from ingest_helpers import FIXTURES, english, import_one  # noqa: F401 (english: autouse fixture)
 
-from dunwatch import process
 from dunwatch.case import Case
 from dunwatch.errors import UserError
 from dunwatch.i18n import set_lang
@@ -41,8 +42,8 @@ def test_a_file_read_in_the_child_gives_the_same_case(tmp_path, monkeypatch, fix
     import_one(one, FIXTURES / fixture)
     monkeypatch.setattr(parse_worker, "CHILD_FROM", 0)
     spawned = []
-    popen = process.subprocess.Popen
-    monkeypatch.setattr(process.subprocess, "Popen", lambda *a, **k: spawned.append(a) or popen(*a, **k))
+    popen = subprocess.Popen
+    monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: spawned.append(a) or popen(*a, **k))
     two = _fresh_case(tmp_path / "child")
     result = import_one(two, FIXTURES / fixture)
     assert spawned, "the reader did not run in a child process"
@@ -160,8 +161,8 @@ def test_running_out_of_memory_while_the_child_reads_ends_it_and_retries_with_a_
     import_one(one, FIXTURES / "sms_pitfalls.xml")
     monkeypatch.setattr(parse_worker, "CHILD_FROM", 0)
     children = []
-    popen = process.subprocess.Popen
-    monkeypatch.setattr(process.subprocess, "Popen", lambda *a, **k: children.append(popen(*a, **k)) or children[-1])
+    popen = subprocess.Popen
+    monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: children.append(popen(*a, **k)) or children[-1])
     first = [True]
     stage = Sink.stage_events
 

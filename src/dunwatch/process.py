@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import importlib
 import os
-import socket
-import subprocess
 import sys
-import traceback
 from collections.abc import Callable, Iterable, Iterator
-from importlib.abc import MetaPathFinder
-from multiprocessing.connection import Connection
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+# The CLI imports this module on every start for without_pandas: what only child processes need is
+# imported where they start (socket, subprocess and multiprocessing's connection cost 25 ms).
+if TYPE_CHECKING:
+    import subprocess
+    from multiprocessing.connection import Connection
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -21,7 +22,9 @@ R = TypeVar("R")
 CHILDREN = os.name == "posix"
 
 
-class _NoPandas(MetaPathFinder):
+class _NoPandas:
+    """A meta path finder (sys.meta_path only needs find_spec; importlib.abc costs 12 ms to import)."""
+
     def find_spec(self, name, path, target=None):  # None (by falling off): not ours, ask the next finder
         if name == "pandas" or name.startswith("pandas."):
             raise ModuleNotFoundError("dunwatch does not use pandas", name=name)
@@ -44,6 +47,10 @@ def start_child(module: str) -> tuple[subprocess.Popen, Connection]:
     """`python -m module FD`, with a two-way Connection to it on FD. The child finds modules where
     this process does (a caller's reader or function may come from outside the package); it prints
     nothing, so whatever it has to say comes through the Connection."""
+    import socket
+    import subprocess
+    from multiprocessing.connection import Connection
+
     ours, theirs = socket.socketpair()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     try:
@@ -126,6 +133,8 @@ class _Child:
         return value
 
     def close(self) -> None:
+        import subprocess
+
         self.pipe.close()  # the child's recv() ends: it exits
         try:
             self.proc.wait(timeout=5)
@@ -135,6 +144,9 @@ class _Child:
 
 
 def _serve(fd: int) -> None:
+    import traceback
+    from multiprocessing.connection import Connection
+
     pipe = Connection(fd)
     module, name = pipe.recv()
     try:
