@@ -3,6 +3,8 @@
 import re
 import string
 
+import pytest
+
 from dunwatch import i18n
 
 
@@ -49,3 +51,15 @@ def test_language_follows_option_then_env_then_locale(monkeypatch):
     i18n.set_lang("zh-CN")
     assert i18n.t("verify.ok", n=1, m=2) == "OK：1 个证据文件，2 条账本记录"
     i18n.set_lang(None)
+
+
+def test_messages_for_one_reader_whatever_the_current_language():
+    i18n.register({"test.pair": ("第 {n} 条", "item {n}")})
+    assert i18n.say("test.pair", "zh-CN", n=2) == "第 2 条" and i18n.say("test.pair", "en", n=2) == "item 2"
+    # A value from a case with no registered name is shown as it is; a missing key without one is an error.
+    assert i18n.text("fact.no_such_key", "zh-CN", "no_such_key") == "no_such_key"
+    assert i18n.text("test.pair", "en", "x") == "item {n}"
+    with pytest.raises(KeyError):
+        i18n.text("test.no_such_key", "en")
+    assert i18n.pick({"zh-CN": "中", "en": "en"}, "zh-CN") == "中"
+    assert i18n.pick({"en": "only en"}, "zh-CN") == "only en" and i18n.pick(None, "en") == "" and i18n.pick(3, "en") == "3"

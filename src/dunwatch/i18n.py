@@ -110,6 +110,12 @@ def t(key: str, **kw: object) -> str:
     return (en if lang() == "en" else zh).format(**kw)
 
 
+def say(key: str, lang: str, **kw: object) -> str:
+    """The message in `lang` (not the current language), filled in: for a page made for one reader."""
+    zh, en = MESSAGES[key]
+    return (en if lang == "en" else zh).format(**kw)
+
+
 def text(key: str, lang: str, default: str | None = None) -> str:
     """The message in `lang` (not the current language): for names of things shown in a page made
     for one reader. A key that is not registered gives `default` (a value from elsewhere, shown as it is)."""
@@ -119,6 +125,14 @@ def text(key: str, lang: str, default: str | None = None) -> str:
             raise KeyError(key)
         return default
     return pair[1] if lang == "en" else pair[0]
+
+
+def pick(value: object, lang: str) -> str:
+    """The `lang` text of a {"zh-CN": …, "en": …} value stored in a case (see both), else its English;
+    a plain value as it is, None as ""."""
+    if isinstance(value, dict):
+        return str(value.get(lang) or value.get("en") or "")
+    return "" if value is None else str(value)
 
 
 def both(key: str, **kw: object) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from dunwatch import i18n
 from dunwatch.case import Case
 from dunwatch.case.ledger import action_name
 from dunwatch.conduct.labels import label_name
@@ -84,10 +85,6 @@ LOAN_SHOWN = ("debt", "lender", "lender_type", "contract_date", "received", "pai
               "effective_annual_rate", "cap", "cap_basis", "exceeded", "explanation", "citation")
 
 
-def _in_lang(value, lang: str) -> str:
-    return str(value.get(lang, "")) if isinstance(value, dict) else ("" if value is None else str(value))
-
-
 def loan_costs(case: Case, lang: str) -> list[list[tuple[str, str]]] | None:
     """Each debt's true cost against the cap, from dunwatch.loans when that stage is present: the
     figures a reader needs, named in `lang` (the full calculation is in the case's loan records)."""
@@ -98,8 +95,8 @@ def loan_costs(case: Case, lang: str) -> list[list[tuple[str, str]]] | None:
     out = []
     for c in case_costs(case) or []:
         shown = {k: c.get(k) for k in LOAN_SHOWN}
-        shown["cap_basis"] = _in_lang(c.get("cap_basis"), lang)
-        shown["explanation"] = _in_lang(c.get("error") or c.get("explanation"), lang)
+        shown["cap_basis"] = i18n.pick(c.get("cap_basis"), lang)
+        shown["explanation"] = i18n.pick(c.get("error") or c.get("explanation"), lang)
         out.append([(fact_name(k, lang), fact_text(k, v, lang)) for k, v in shown.items() if v not in (None, "")])
     return out or None
 

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
 
+from dunwatch import i18n
 from dunwatch.report.facts import CaseFacts
 from dunwatch.report.findings import RuleGroup, day_span
 from dunwatch.report.masking import mask_name, mask_number, mask_text
@@ -80,7 +81,7 @@ def compose(channel: dict, facts: CaseFacts, groups: list[RuleGroup], events: di
         return mask_text(s, names) if masked else s
 
     def pick(d: dict) -> str:
-        return (d or {}).get(lang) or (d or {}).get("en", "")
+        return i18n.pick(d, lang)
 
     debtor = facts.debtor
     if debtor:

@@ -139,5 +139,4 @@ i18n.register(MESSAGES)
 
 
 def tr(key: str, lang: str, **kw: object) -> str:
-    zh, en = i18n.MESSAGES[key]
-    return (en if lang == "en" else zh).format(**kw)
+    return i18n.say(key, lang, **kw)
