@@ -86,7 +86,8 @@ PREPARED = ("dw_lab", "dw_ev", "dw_names", "dw_pairs")  # in the order they can 
 
 
 def prepare(engine, pack: Pack, tz: str) -> None:
-    """Build dw_names, dw_ev and dw_lab from the registered inputs."""
+    """Build dw_names, dw_ev and dw_lab from the registered inputs (dw_pairs, which the first two
+    are built from, is dropped once they are)."""
     lo, hi = engine.rows("SELECT min(at_s), max(at_s) FROM dw_events")[0]
     engine.materialize("dw_pairs", prelude.pairs_sql())
     engine.materialize("dw_names", prelude.names_sql())
