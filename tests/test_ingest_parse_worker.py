@@ -100,7 +100,8 @@ class Misbehaving(Reader):
         if how == b"unicode":
             b"\\xff".decode("utf-8")
         sink.report(5, 10)
-        sink.notes.append(f"loaded: pandas {'pandas' in sys.modules}, duckdb {'duckdb' in sys.modules}")
+        sink.notes.append(f"loaded: pandas {'pandas' in sys.modules}, duckdb {'duckdb' in sys.modules}, "
+                          f"pyarrow {'pyarrow' in sys.modules}, phonenumbers {'phonenumbers' in sys.modules}")
         batch.close()
 '''
 
@@ -125,7 +126,7 @@ def _input(tmp_path, how: str):
 def test_the_reader_process_loads_neither_pandas_nor_duckdb_and_reports_progress(tmp_path, in_child, misbehaving):
     # pyarrow imports pandas, when installed (it is here, for tests), on its first pa.array() of
     # Python values: 50 MB in the child for nothing (dunwatch/process.py); DuckDB (15 MB) is only
-    # needed where the case is staged.
+    # needed where the case is staged, pyarrow (45 MB) and phonenumbers where rows become columns.
     import importlib.util
 
     assert importlib.util.find_spec("pandas") is not None, "pandas must be installed for this test to mean anything"
@@ -133,7 +134,7 @@ def test_the_reader_process_loads_neither_pandas_nor_duckdb_and_reports_progress
     with Case.open(_fresh_case(tmp_path / "case")) as case:
         (result,) = import_files(case, [_input(tmp_path, "report")], on_progress=lambda *a: progress.append(a))
     assert result.events == 1
-    assert "loaded: pandas False, duckdb False" in result.notes
+    assert "loaded: pandas False, duckdb False, pyarrow False, phonenumbers False" in result.notes
     assert progress == [(5, 10)]  # the child's progress reaches the caller's bar
 
 

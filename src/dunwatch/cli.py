@@ -14,7 +14,7 @@ import click
 
 from dunwatch import i18n
 from dunwatch.errors import UserError
-from dunwatch.process import without_pandas
+from dunwatch.process import arrow_gives_memory_back, without_pandas
 
 # name -> (module, attribute, one-line purpose in zh-CN / en)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -72,6 +72,7 @@ def cli(lang):
 def main(argv: list[str] | None = None) -> None:
     """The process's entry point (the `dunwatch` script, `python -m dunwatch`)."""
     without_pandas()
+    arrow_gives_memory_back()
     try:
         cli.main(args=argv, prog_name="dunwatch", standalone_mode=False)
     except UserError as e:

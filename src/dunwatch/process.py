@@ -43,6 +43,17 @@ def without_pandas() -> None:
         sys.meta_path.insert(0, _NoPandas())
 
 
+def arrow_gives_memory_back() -> None:
+    """Let Arrow allocate with the C library's malloc, which returns freed memory to the system,
+    instead of its mimalloc pool, which keeps it; for process entry points only, before pyarrow is
+    imported (children started from here inherit it).
+
+    Why: an import passes a few MB of Arrow columns per batch, hundreds of times; the pool kept the
+    pages, and the import of a 2-million-message backup peaked at 304 MB instead of 266 MB
+    (bench/bench_smsbackup.py, target 300 MB). A caller's own ARROW_DEFAULT_MEMORY_POOL wins."""
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+
+
 def start_child(module: str) -> tuple[subprocess.Popen, Connection]:
     """`python -m module FD`, with a two-way Connection to it on FD. The child finds modules where
     this process does (a caller's reader or function may come from outside the package); it prints

@@ -65,7 +65,9 @@ def result_hash(parts: dict[str, str]) -> str:
 
 
 def head(con) -> tuple[int, str]:
-    row = con.execute("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1").fetchone()
+    # fetchall: a half-read result would block the connection's next register() (DuckDB 2).
+    rows = con.execute("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1").fetchall()
+    row = rows[0] if rows else None
     return (int(row[0]), row[1]) if row else (0, GENESIS)
 
 

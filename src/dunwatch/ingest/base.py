@@ -14,9 +14,6 @@ from pathlib import Path
 from typing import Callable, ClassVar
 from zoneinfo import ZoneInfo
 
-import pyarrow as pa
-
-from dunwatch.case.arrow_input import scan_once
 from dunwatch.ingest import staging
 
 STAGE_EVENT_COLS = ("id", "kind", "from_party", "to_party", "at", "duration_s", "status", "text", "debt", "raw", "locator")
@@ -69,6 +66,10 @@ class Sink:
     batch: int = 50_000
     # Options the user gave for some formats (import --shot-date, --asr-model), by name.
     options: dict = field(default_factory=dict)
+    # The ledger entry this import writes, and the E.164 number of the phone the file came from
+    # ('' when unknown): EventBatch rows go straight into `events` with them (ingest/staging.py).
+    entry: int = 0
+    owner: str = ""
     # Lines for the user about this file (how to enable transcription…), shown after the import.
     notes: list = field(default_factory=list)
     _events: list = field(default_factory=list)
@@ -113,9 +114,9 @@ class Sink:
         """Store an embedded file (an MMS image) as evidence of its own; returns its SHA-256."""
         return self.add_attachment(data, name, locator)
 
-    def stage_events(self, raw_names: tuple[str, ...], table: pa.Table) -> None:
-        """Stage a table of events from staging.columns() (what EventBatch hands over)."""
-        staging.stage(self, raw_names, table)
+    def stage_events(self, raw_names: tuple[str, ...], rows: list[tuple]) -> None:
+        """Write the rows an EventBatch hands over into the case (staging.stage)."""
+        staging.stage(self, raw_names, rows)
 
     def events_done(self) -> None:
         """A reader's EventBatch is closed: drop repeats (staging.stage_done)."""
@@ -132,6 +133,10 @@ class Sink:
     def _insert(self, table: str, columns: tuple[str, ...], rows: list) -> None:
         if not rows:
             return
+        import pyarrow as pa  # here: a reader's own process (ingest/parse_worker.py) needs no Arrow
+
+        from dunwatch.case.arrow_input import scan_once
+
         names = [*columns, "ord", "evidence"]
         arrays = {n: pa.array(c, type=pa.int64() if n == "ord" else pa.string()) for n, c in zip(names, zip(*rows))}
         with scan_once(self.con, "_batch", pa.table(arrays)):

@@ -7,6 +7,7 @@ content are skipped, so an import interrupted and run again leaves no duplicate.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -25,11 +26,13 @@ from dunwatch.parties.numbers import normalize
 
 ISO_8601 = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$"
 # DuckDB's own limit while importing, tried in turn, then its default (80% of the RAM, which let a
-# 1 GB backup take ~3 GB). Capped, it spills staged rows and sorts to disk. For the 842 MB backup of
-# bench/bench_smsbackup.py, caps of 256/128/64 MB gave peaks of 530/406/348 MB in about the same
-# time, but 64 MB is too little to merge a million events from a million distinct numbers (the
-# join with their normal forms), and the retry cost more than the cap saved.
-IMPORT_MEMORY = ("128MB", "512MB")
+# 1 GB backup take ~3 GB). Capped, it spills staged rows and sorts to disk. Phone exports write
+# their events straight into the case (ingest/staging.py) and fit in 64 MB: the 842 MB backup of
+# bench/bench_smsbackup.py peaked at 349 MB with 128 MB and 299 MB with 64 MB, in about the same
+# time. An events.csv of a million events from a million distinct numbers does not (its merge joins
+# every event with its numbers' normal forms) and is imported again with 128 MB; that retry cost
+# about 3 s of 17 there.
+IMPORT_MEMORY = ("64MB", "128MB", "512MB")
 INTERCHANGE = ("kind", "from_party", "to_party", '"at"', "duration_s", "status", "text", "debt")
 
 
@@ -95,7 +98,22 @@ def _import_one(case: Case, path: Path, reader: Reader, created: list[Path],
     if con.execute("SELECT 1 FROM evidence WHERE sha256 = ? AND parent IS NULL", [sha]).fetchone():
         result.already = True
         return result
-    store.store_file(case.path, path, sha, created)
+    # The original is copied into the store (and synced to disk) while the reader reads it: a
+    # second of I/O for a 1 GB backup, which overlaps parsing instead of adding to it.
+    copying = ThreadPoolExecutor(1)
+    try:
+        copied = copying.submit(store.store_file, case.path, path, sha, created)
+        result = _read_and_merge(case, path, reader, sha, created, on_progress, options or {})
+    finally:
+        copying.shutdown(wait=True)  # before a failed import discards what it stored
+    copied.result()  # a copy that failed (a full disk) fails the import
+    return result
+
+
+def _read_and_merge(case: Case, path: Path, reader: Reader, sha: str, created: list[Path],
+                    on_progress: Callable[[int, int], None] | None, options: dict) -> ImportResult:
+    con = case.con
+    result = ImportResult(path, reader.name, sha)
     seq = case.next_seq()
     for ddl in STAGE_DDL:
         con.execute(ddl)
@@ -110,7 +128,9 @@ def _import_one(case: Case, path: Path, reader: Reader, created: list[Path],
             attachments.append(a_sha)
         return a_sha
 
-    sink = Sink(con, case.path, sha, case.tz, case.region, add_attachment, progress=on_progress, options=options or {})
+    owner = phone_owner(case, options.get("owner"))
+    sink = Sink(con, case.path, sha, case.tz, case.region, add_attachment, progress=on_progress, options=options,
+                entry=seq, owner=owner)
     try:
         parse_worker.read(reader, path, sink)
         sink.flush()
@@ -121,9 +141,9 @@ def _import_one(case: Case, path: Path, reader: Reader, created: list[Path],
         raise UserError(f"{type(e).__name__}: {e}".splitlines()[0], path) from None
 
     where = lambda loc: reader.where(path, loc)  # noqa: E731
-    _validate_events(con, path, where)
+    _validate_events(con, path, where, "stage_events")
+    _validate_events(con, path, where, f"(SELECT * FROM events WHERE entry = {int(seq)})")
     _validate_parties(con, path, where)
-    owner = phone_owner(case, (options or {}).get("owner"))
     result.events = _merge_events(case, path, where, seq, owner)
     result.parties = _merge_parties(case, seq)
     result.attachments = len(attachments)
@@ -150,7 +170,9 @@ def _bad_value(path, where, locator, column, value, expected_key, **kw) -> UserE
     return _problem(path, where, locator, "csv.bad_value", column=column, value=value, expected=t(expected_key, **kw))
 
 
-def _validate_events(con, path: Path, where) -> None:
+def _validate_events(con, path: Path, where, rows: str) -> None:
+    """The first problem of the events in `rows`: the staged ones, or those EventBatch wrote
+    straight into the case (built from typed values, so a problem there is a reader's mistake)."""
     kinds = ", ".join(catalog.EVENT_KINDS)
     statuses = ", ".join(catalog.CALL_STATUSES)
     kind_list = ",".join(f"'{k}'" for k in catalog.EVENT_KINDS)
@@ -163,12 +185,16 @@ def _validate_events(con, path: Path, where) -> None:
         (f"kind = 'call' AND status NOT IN ({status_list})", "status", "status", "expect.kind", {"allowed": statuses}),
     ]
     for cond, col, label, key, kw in checks:
-        row = _first(con, f"SELECT locator, {col} FROM stage_events WHERE {cond}")
+        row = _first(con, f"SELECT locator, {col} FROM {rows} WHERE {cond}")
         if row:
             raise _bad_value(path, where, row[0], label, row[1], key, **kw)
+    # The first repeat in file order; the window sorts only the repeated ids (over every row, it
+    # sorted 2 million of them to find none).
     dup = con.execute(
-        """SELECT locator, id FROM (SELECT locator, id, ord, row_number() OVER (PARTITION BY id ORDER BY ord) AS n
-           FROM stage_events) WHERE n > 1 ORDER BY ord LIMIT 1""").fetchone()
+        f"""SELECT locator, id FROM (
+              SELECT locator, id, ord, row_number() OVER (PARTITION BY id ORDER BY ord) AS n FROM {rows}
+              WHERE id IN (SELECT id FROM {rows} GROUP BY id HAVING count(*) > 1))
+            WHERE n > 1 ORDER BY ord LIMIT 1""").fetchone()
     if dup:
         raise _problem(path, where, dup[0], "csv.duplicate", column="id", value=dup[1])
 

@@ -19,12 +19,9 @@ from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING
 
-import pyarrow as pa
-
-from dunwatch.case.arrow_input import scan_once
-from dunwatch.parties.numbers import normalize
-
 if TYPE_CHECKING:  # base.Sink calls stage() and stage_done()
+    import pyarrow as pa
+
     from dunwatch.ingest.base import Sink
 
 # The phone's owner (the borrower whose phone the export came from): phone exports do not say the
@@ -55,7 +52,7 @@ class EventBatch:
 
     def flush(self) -> None:
         if self._rows:
-            self.sink.stage_events(self.raw_names, columns(self._rows, self.raw_names, self.sink.region))
+            self.sink.stage_events(self.raw_names, self._rows)
             self._rows = []
 
     def close(self) -> None:
@@ -65,23 +62,44 @@ class EventBatch:
 
 
 def columns(rows: list[tuple], raw_names: tuple[str, ...], region: str) -> pa.Table:
-    """EventBatch rows as Arrow columns, with the normal form of each number beside it. Pure Python
-    and Arrow, no case: this part may run in the reader's own process (ingest/parse_worker.py)."""
+    """EventBatch rows as Arrow columns, with the normal form of each number beside it.
+
+    Built in the importing process, not in a reader's own (ingest/parse_worker.py): that process
+    is the slower of the two, and without pyarrow and phonenumbers it takes 45 MB less."""
+    import pyarrow as pa
+
+    from dunwatch.parties.numbers import normalize
+
     cols = list(zip(*rows))
     names = [*_COLS, "at_ms", "at_local", *(f"r{i}" for i in range(len(raw_names)))]
     arrays = {}
     for name, values in zip(names, cols):
         if name == "at_ms":
             arrays[name] = pa.array(values, type=pa.int64())
+        elif name.startswith("r"):
+            arrays[name] = _text_array(values)
         else:
-            arrays[name] = pa.array([None if v is None else str(v) for v in values] if name.startswith("r") else values,
-                                    type=pa.string())
+            arrays[name] = pa.array(values, type=pa.string())
     # Ids hash the normal form of the numbers, so one call logged as 17100000011 by the phone and
     # +8617100000011 by a backup app is one event.
     keys = {v: normalize(v, region) for v in set(cols[1]) | set(cols[2])}
-    arrays["from_key"] = pa.array([keys[v] for v in cols[1]], type=pa.string())
-    arrays["to_key"] = pa.array([keys[v] for v in cols[2]], type=pa.string())
+    arrays["from_key"] = pa.array(list(map(keys.__getitem__, cols[1])), type=pa.string())
+    arrays["to_key"] = pa.array(list(map(keys.__getitem__, cols[2])), type=pa.string())
     return pa.table(arrays)
+
+
+def _text_array(values: tuple) -> pa.Array:
+    """Raw values as text: most readers hand strings (or None) already, which Arrow takes in one
+    call; numbers and bytes (SQLite values) are written as str() writes them."""
+    import pyarrow as pa
+
+    try:
+        arr = pa.array(values)
+        if arr.type in (pa.string(), pa.null()):
+            return arr.cast(pa.string())
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # mixed types
+        pass
+    return pa.array([None if v is None else str(v) for v in values], type=pa.string())
 
 
 @cache
@@ -90,8 +108,13 @@ def _stage_sql(raw_names: tuple[str, ...]) -> str:
     raw_json = "json_object(" + ", ".join("'" + n.replace("'", "''") + f"', r{i}" for i, n in enumerate(raw_names)) + ")::VARCHAR" if raw_names else "''"
     local = "timezone($tz, ts)"
     offset = f"CAST(round(epoch({local}) - epoch(ts)) AS INTEGER)"
+    # Rows go straight into `events` under the import's entry, in their final form (the same
+    # at_utc, duration and E.164 columns the importer's merge computes for staged rows): copying
+    # 2 million rows from a staging table took 5-8 s, and the import is one transaction anyway, so
+    # a problem found later still leaves the case as it was. The scan keeps file order
+    # (preserve_insertion_order).
     return f"""
-        INSERT INTO stage_events
+        INSERT INTO events
         WITH t AS (
           SELECT *, CASE WHEN at_ms IS NOT NULL THEN make_timestamptz(at_ms * 1000)
                          ELSE timezone($tz, CAST(at_local AS TIMESTAMP)) END AS ts FROM _eb),
@@ -103,20 +126,30 @@ def _stage_sql(raw_names: tuple[str, ...]) -> str:
              || lpad(CAST(abs({offset}) % 3600 // 60 AS VARCHAR), 2, '0') AS at_iso
           FROM t)
         SELECT kind || ':' || substr(md5(concat_ws(chr(31), kind, from_key, to_key, at_iso, duration_s, status, text)), 1, 16),
-               kind, from_party, to_party, at_iso, duration_s, status, text, '', {raw_json}, locator, ord, $evidence
-        FROM f ORDER BY ord"""
+               kind, from_party, to_party, at_iso, duration_s, status, text, '',
+               CAST(at_iso AS TIMESTAMPTZ) AT TIME ZONE 'UTC', try_cast(nullif(duration_s, '') AS DOUBLE),
+               CASE WHEN from_party = '' THEN $owner ELSE from_key END,
+               CASE WHEN to_party = '' THEN $owner ELSE to_key END,
+               $evidence, locator, ord, $entry, {raw_json}
+        FROM f"""
 
 
-def stage(sink: Sink, raw_names: tuple[str, ...], table: pa.Table) -> None:
-    """Stage one table from columns(): number the rows in file order, then let DuckDB do the per-row
-    work in bulk (the ISO time with the case's offset, the content id, the raw JSON)."""
-    import duckdb  # here, not above: the reader's process (ingest/parse_worker.py) never stages
+def stage(sink: Sink, raw_names: tuple[str, ...], rows: list[tuple]) -> None:
+    """Write one EventBatch's rows into the case: number them in file order, then let DuckDB do the
+    per-row work in bulk (the ISO time with the case's offset, the content id, the raw JSON)."""
+    # Here, not above: a reader's own process (ingest/parse_worker.py) never stages.
+    import duckdb
+    import pyarrow as pa
 
+    from dunwatch.case.arrow_input import scan_once
+
+    table = columns(rows, raw_names, sink.region)
     first = sink.take_ords(table.num_rows)
     table = table.append_column("ord", pa.array(range(first, first + table.num_rows), type=pa.int64()))
     with scan_once(sink.con, "_eb", table):
         try:
-            sink.con.execute(_stage_sql(raw_names), {"tz": sink.tz, "evidence": sink.evidence})
+            sink.con.execute(_stage_sql(raw_names), {"tz": sink.tz, "evidence": sink.evidence, "entry": sink.entry,
+                                                     "owner": sink.owner})
         except duckdb.OutOfMemoryException:
             raise  # not the file's fault: the importer retries with more memory
         except duckdb.Error as e:  # a time outside what DuckDB can hold, and the like
@@ -126,10 +159,13 @@ def stage(sink: Sink, raw_names: tuple[str, ...], table: pa.Table) -> None:
 def stage_done(sink: Sink) -> None:
     """After a reader's last event: keep exact repeats once, and leave out events the case already
     has (the same act read earlier from another export, perhaps with the number written otherwise)."""
-    sink.con.execute("DELETE FROM stage_events WHERE evidence = $e AND id IN (SELECT id FROM events)",
-                     {"e": sink.evidence})
+    params = {"entry": sink.entry}
+    sink.con.execute("DELETE FROM events WHERE entry = $entry AND id IN (SELECT id FROM events WHERE entry <> $entry)",
+                     params)
+    # Grouping finds repeated ids without sorting every row (a window over 2 million rows did).
     sink.con.execute(
-        """DELETE FROM stage_events WHERE evidence = $e AND ord IN (
-             SELECT ord FROM (SELECT ord, row_number() OVER (PARTITION BY id ORDER BY ord) AS n
-                              FROM stage_events WHERE evidence = $e) WHERE n > 1)""",
-        {"e": sink.evidence})
+        """DELETE FROM events WHERE entry = $entry AND ord IN (
+             SELECT e.ord FROM events e
+             JOIN (SELECT id, min(ord) AS first FROM events WHERE entry = $entry GROUP BY id HAVING count(*) > 1) d
+               ON e.id = d.id
+             WHERE e.entry = $entry AND e.ord > d.first)""", params)

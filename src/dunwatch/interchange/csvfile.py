@@ -95,7 +95,7 @@ def load_varchar(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], 
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM read_csv(?, header=true, auto_detect=false,
                 columns={cols}, delim=',', quote='"', escape='"', strict_mode=true, null_padding=false,
-                encoding='utf-8')""",
+                encoding='utf-8', buffer_size=8388608)""",
             [str(path)],
         )
     except duckdb.OutOfMemoryException:
