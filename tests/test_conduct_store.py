@@ -52,6 +52,20 @@ def test_recipient_role_decides_third_party_disclosure(case_dir, tmp_path):
     assert e3 == {"third_party_disclosure": "parties:recipient_is_contact"}
 
 
+def test_recipient_role_is_found_by_the_numbers_normal_form_and_the_latest_tag(case_dir, tmp_path):
+    # The mother's number written nationally in parties.csv and internationally in events.csv, and
+    # the debtor's number tagged twice (contact, then debtor in a later import): the recipient's role
+    # comes from the E.164 form, and from the latest tag.
+    parties = [("13900000002", "contact", "李某", "", "母亲"), ("13800000001", "contact", "", "", "")]
+    with Case.open(case_dir) as c:
+        import_files(c, [write_parties(tmp_path / "p1.csv", parties)])
+        import_files(c, [write_parties(tmp_path / "p2.csv", [("013800000001", "debtor", "张三", "", "")]),
+                         write_events(tmp_path / "events.csv", EVENTS[1:3])])
+        labels = c.con.execute("SELECT event_id, label, detector FROM labels ORDER BY event_id, label").fetchall()
+    assert labels == [("e2", "lawful_reminder", labels[0][2]),
+                      ("e3", "third_party_disclosure", "parties:recipient_is_contact")]
+
+
 def test_text_only_disclosure_is_dropped_when_the_recipient_is_the_debtor(case_dir, tmp_path):
     events = [("d1", "sms", "+8617100000011", "+8613800000001", AT, "", "", "您的儿子在我司借款逾期未还，请督促他还款。", "")]
     with Case.open(case_dir) as c:

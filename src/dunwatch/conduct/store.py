@@ -100,14 +100,16 @@ def _write(con: duckdb.DuckDBPyConnection, seq: int, total: int) -> None:
         for name, table in tables.items():
             with scan_once(con, "_conduct_chunk", table):
                 con.execute(f"INSERT INTO {name} SELECT * FROM _conduct_chunk")
-    # The recipient's current role: by the number as written, else by its E.164 form.
+    # The recipient's current role: by the number as written, else by its E.164 form (the latest
+    # party with that form). Two joins, not a subquery per event: that took 1 s for 2 million.
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _conduct_events AS
-           SELECT e.id, e.text, e.ord, coalesce((
-               SELECT p.role FROM parties p
-               WHERE p.party = e.to_party OR (p.party_e164 <> '' AND p.party_e164 = e.to_e164)
-               ORDER BY (p.party = e.to_party) DESC, p.entry DESC LIMIT 1), '') AS role
-           FROM events e WHERE e.entry = ? AND e.text <> ''""", [seq])
+           SELECT e.id, e.text, e.ord, coalesce(w.role, n.role, '') AS role
+           FROM events e
+           LEFT JOIN (SELECT party, role FROM parties) w ON w.party = e.to_party
+           LEFT JOIN (SELECT party_e164, arg_max(role, entry) AS role FROM parties WHERE party_e164 <> ''
+                      GROUP BY party_e164) n ON n.party_e164 = e.to_e164
+           WHERE e.entry = ? AND e.text <> ''""", [seq])
     # No ORDER BY: every reader of `labels` sorts or groups for itself, and sorting 2.8 million label
     # rows of a 2-million-message backup under the import's 64 MB cap took 3 of the import's seconds.
     con.execute(
