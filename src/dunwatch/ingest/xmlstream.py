@@ -144,30 +144,29 @@ class DoctypeRefused(Exception):
     pass
 
 
-def elements(stream: RepairedXml, tags: tuple[str, ...]) -> Iterator[etree._Element]:
-    """Yield each finished element with one of `tags`, then free it (constant memory)."""
-    for _, elem in etree.iterparse(stream, events=("end",), tag=tags, resolve_entities=False, no_network=True,
-                                   load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True):
-        yield elem
-        elem.clear(keep_tail=False)
-        parent = elem.getparent()
-        if parent is not None:
-            while elem.getprevious() is not None:
-                del parent[0]
-
-
 def located_elements(path: Path, report: Callable[[int, int], None] | None,
                      tags: tuple[str, ...]) -> Iterator[tuple[etree._Element, str]]:
     """Each element with one of `tags` and its locator (`sms[3]`: the third <sms>), streamed from
-    the file; a syntax error or a DOCTYPE becomes one problem naming the line and the last element."""
+    the file and freed once the caller is done with it (constant memory); a syntax error or a
+    DOCTYPE becomes one problem naming the line and the last element.
+
+    One loop, not a generator of elements inside one of locators: this runs once per message of
+    a backup of millions."""
     counts = dict.fromkeys(tags, 0)
     last = ""
     stream = RepairedXml(path, report)
     try:
-        for elem in elements(stream, tags):
-            counts[elem.tag] += 1
-            last = f"{elem.tag}[{counts[elem.tag]}]"
+        for _, elem in etree.iterparse(stream, events=("end",), tag=tags, resolve_entities=False, no_network=True,
+                                       load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True):
+            tag = elem.tag
+            n = counts[tag] = counts[tag] + 1
+            last = f"{tag}[{n}]"
             yield elem, last
+            elem.clear(keep_tail=False)
+            parent = elem.getparent()
+            if parent is not None:
+                while elem.getprevious() is not None:
+                    del parent[0]
     except etree.XMLSyntaxError as e:
         after = t("ingest.xml_after", locator=last) if last else t("ingest.xml_start")
         raise problem(path, t("loc.line", line=e.position[0]), "ingest.xml_syntax", after=after, message=e.msg) from None
