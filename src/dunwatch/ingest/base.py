@@ -118,10 +118,6 @@ class Sink:
         """Write the rows an EventBatch hands over into the case (staging.stage)."""
         staging.stage(self, raw_names, rows)
 
-    def events_done(self) -> None:
-        """A reader's EventBatch is closed: drop repeats (staging.stage_done)."""
-        staging.stage_done(self)
-
     def stage_sql(self, table: str, select_sql: str, params: list | None = None) -> None:
         """Bulk path: stage rows straight from a DuckDB query (columns as in the stage table)."""
         self.con.execute(f"INSERT INTO {table} {select_sql}", params or [])

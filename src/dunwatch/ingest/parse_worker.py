@@ -7,7 +7,7 @@ while this process stages on the other.
 
 How: the child runs the reader's own read() against a RemoteSink, which sends what a reader does
 with its sink through a connection (process.start_child), in order: each EventBatch's rows, progress,
-attachments, the end of its events, notes, and the end. Here each is applied to the real Sink, so
+attachments, notes, and the end. Here each is applied to the real Sink, so
 ords, ids, staging and every error are the same as in one process, and the import's transaction
 and rollback are untouched. The connection's small buffer holds the child back whenever staging
 falls behind, so memory stays flat. The rows travel as plain tuples: this process turns them into
@@ -62,8 +62,6 @@ def read(reader: Reader, path: Path, sink: Sink) -> None:
                 raise UserError(t("ingest.child_died", code=proc.wait()), path) from None
             if op == "events":
                 sink.stage_events(*args)
-            elif op == "events_done":
-                sink.events_done()
             elif op == "progress":
                 sink.report(*args)
             elif op == "attachment":
@@ -103,9 +101,6 @@ class RemoteSink:
 
     def stage_events(self, raw_names: tuple[str, ...], rows: list[tuple]) -> None:
         self._pipe.send(("events", raw_names, rows))
-
-    def events_done(self) -> None:
-        self._pipe.send(("events_done",))
 
     def report(self, done: int, total: int) -> None:
         self._pipe.send(("progress", done, total))

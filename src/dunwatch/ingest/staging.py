@@ -19,7 +19,7 @@ from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # base.Sink calls stage() and stage_done()
+if TYPE_CHECKING:  # base.Sink calls stage()
     import pyarrow as pa
 
     from dunwatch.ingest.base import Sink
@@ -28,6 +28,9 @@ if TYPE_CHECKING:  # base.Sink calls stage() and stage_done()
 # owner's own number, so events write it as empty ("this phone"), as docs/formats.md allows.
 OWNER = ""
 
+# at_utc is read back from the ISO time, whose offset is written to the minute (a few zones' old
+# offsets had seconds): a repeat's at_utc is within a minute of its at_ms.
+_MARGIN_MS = 120_000
 _COLS = ("kind", "from_party", "to_party", "duration_s", "status", "text", "locator")
 
 
@@ -56,13 +59,14 @@ class EventBatch:
             self._rows = []
 
     def close(self) -> None:
-        """Stage what is left and tell the sink the events are complete (see stage_done)."""
+        """Stage what is left."""
         self.flush()
-        self.sink.events_done()
 
 
 def columns(rows: list[tuple], raw_names: tuple[str, ...], region: str) -> pa.Table:
-    """EventBatch rows as Arrow columns, with the normal form of each number beside it.
+    """EventBatch rows as Arrow columns, with the normal form of each number beside it; an exact
+    repeat of an earlier row of the batch is left out (repeats across batches and imports are left
+    out by the insert, _stage_sql).
 
     Built in the importing process, not in a reader's own (ingest/parse_worker.py): that process
     is the slower of the two, and without pyarrow and phonenumbers its peak fell from 117 to 38 MB."""
@@ -71,6 +75,19 @@ def columns(rows: list[tuple], raw_names: tuple[str, ...], region: str) -> pa.Ta
     from dunwatch.parties.numbers import normalize
 
     cols = list(zip(*rows))
+    # Ids hash the normal form of the numbers, so one call logged as 17100000011 by the phone and
+    # +8617100000011 by a backup app is one event.
+    keys = {v: normalize(v, region) for v in set(cols[1]) | set(cols[2])}
+    from_keys, to_keys = list(map(keys.__getitem__, cols[1])), list(map(keys.__getitem__, cols[2]))
+    # What the id hashes (kind, numbers, time, duration, status, text): found here with a set, in
+    # C, where DuckDB's window over the batch's wide rows cost 4 s of a 2-million-message import.
+    content = list(zip(cols[0], from_keys, to_keys, cols[3], cols[4], cols[5], cols[7], cols[8]))
+    if len(set(content)) < len(content):
+        seen: set = set()
+        keep = [i for i, c in enumerate(content) if not (c in seen or seen.add(c))]
+        rows = [rows[i] for i in keep]
+        cols = list(zip(*rows))
+        from_keys, to_keys = [from_keys[i] for i in keep], [to_keys[i] for i in keep]
     names = [*_COLS, "at_ms", "at_local", *(f"r{i}" for i in range(len(raw_names)))]
     arrays = {}
     for name, values in zip(names, cols):
@@ -80,11 +97,8 @@ def columns(rows: list[tuple], raw_names: tuple[str, ...], region: str) -> pa.Ta
             arrays[name] = _text_array(values)
         else:
             arrays[name] = pa.array(values, type=pa.string())
-    # Ids hash the normal form of the numbers, so one call logged as 17100000011 by the phone and
-    # +8617100000011 by a backup app is one event.
-    keys = {v: normalize(v, region) for v in set(cols[1]) | set(cols[2])}
-    arrays["from_key"] = pa.array(list(map(keys.__getitem__, cols[1])), type=pa.string())
-    arrays["to_key"] = pa.array(list(map(keys.__getitem__, cols[2])), type=pa.string())
+    arrays["from_key"] = pa.array(from_keys, type=pa.string())
+    arrays["to_key"] = pa.array(to_keys, type=pa.string())
     return pa.table(arrays)
 
 
@@ -111,8 +125,13 @@ def _stage_sql(raw_names: tuple[str, ...]) -> str:
     # Rows go straight into `events` under the import's entry, in their final form (the same
     # at_utc, duration and E.164 columns the importer's merge computes for staged rows): copying
     # 2 million rows from a staging table took 5-8 s, and the import is one transaction anyway, so
-    # a problem found later still leaves the case as it was. The scan keeps file order
-    # (preserve_insertion_order).
+    # a problem found later still leaves the case as it was.
+    # Repeats are left out before they are written, never deleted afterwards: deleting even 100 of
+    # 2 million rows written in the same transaction made DuckDB rewrite them all at COMMIT (5-8 s).
+    # Those inside the batch are gone already (columns()). A repeat of an earlier batch or import
+    # has the same id, so the same time: it is looked for only among the events of the batch's time
+    # span ($lo..$hi, epoch microseconds, or NULL for any time), which DuckDB finds by its zone maps
+    # instead of reading every event of the case.
     return f"""
         INSERT INTO events
         WITH t AS (
@@ -124,14 +143,19 @@ def _stage_sql(raw_names: tuple[str, ...]) -> str:
              || CASE WHEN {offset} < 0 THEN '-' ELSE '+' END
              || lpad(CAST(abs({offset}) // 3600 AS VARCHAR), 2, '0') || ':'
              || lpad(CAST(abs({offset}) % 3600 // 60 AS VARCHAR), 2, '0') AS at_iso
-          FROM t)
-        SELECT kind || ':' || substr(md5(concat_ws(chr(31), kind, from_key, to_key, at_iso, duration_s, status, text)), 1, 16),
-               kind, from_party, to_party, at_iso, duration_s, status, text, '',
+          FROM t),
+        r AS (
+          SELECT kind || ':' || substr(md5(concat_ws(chr(31), kind, from_key, to_key, at_iso, duration_s, status, text)), 1, 16) AS id,
+                 * FROM f)
+        SELECT id, kind, from_party, to_party, at_iso, duration_s, status, text, '',
                CAST(at_iso AS TIMESTAMPTZ) AT TIME ZONE 'UTC', try_cast(nullif(duration_s, '') AS DOUBLE),
                CASE WHEN from_party = '' THEN $owner ELSE from_key END,
                CASE WHEN to_party = '' THEN $owner ELSE to_key END,
                $evidence, locator, ord, $entry, {raw_json}
-        FROM f"""
+        FROM r
+        WHERE id NOT IN (SELECT id FROM events
+                         WHERE $lo IS NULL OR at_utc BETWEEN make_timestamp($lo) AND make_timestamp($hi))
+        ORDER BY ord"""
 
 
 def stage(sink: Sink, raw_names: tuple[str, ...], rows: list[tuple]) -> None:
@@ -140,32 +164,22 @@ def stage(sink: Sink, raw_names: tuple[str, ...], rows: list[tuple]) -> None:
     # Here, not above: a reader's own process (ingest/parse_worker.py) never stages.
     import duckdb
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     from dunwatch.case.arrow_input import scan_once
 
     table = columns(rows, raw_names, sink.region)
     first = sink.take_ords(table.num_rows)
     table = table.append_column("ord", pa.array(range(first, first + table.num_rows), type=pa.int64()))
+    lo = hi = None  # wall-clock times (at_local): any UTC time may hold their repeats
+    if table["at_ms"].null_count == 0:
+        span = pc.min_max(table["at_ms"])
+        lo, hi = (span["min"].as_py() - _MARGIN_MS) * 1000, (span["max"].as_py() + _MARGIN_MS) * 1000
     with scan_once(sink.con, "_eb", table):
         try:
             sink.con.execute(_stage_sql(raw_names), {"tz": sink.tz, "evidence": sink.evidence, "entry": sink.entry,
-                                                     "owner": sink.owner})
+                                                     "owner": sink.owner, "lo": lo, "hi": hi})
         except duckdb.OutOfMemoryException:
             raise  # not the file's fault: the importer retries with more memory
         except duckdb.Error as e:  # a time outside what DuckDB can hold, and the like
             raise ValueError(str(e).splitlines()[0]) from None
-
-
-def stage_done(sink: Sink) -> None:
-    """After a reader's last event: keep exact repeats once, and leave out events the case already
-    has (the same act read earlier from another export, perhaps with the number written otherwise)."""
-    params = {"entry": sink.entry}
-    sink.con.execute("DELETE FROM events WHERE entry = $entry AND id IN (SELECT id FROM events WHERE entry <> $entry)",
-                     params)
-    # Grouping finds repeated ids without sorting every row (a window over 2 million rows did).
-    sink.con.execute(
-        """DELETE FROM events WHERE entry = $entry AND ord IN (
-             SELECT e.ord FROM events e
-             JOIN (SELECT id, min(ord) AS first FROM events WHERE entry = $entry GROUP BY id HAVING count(*) > 1) d
-               ON e.id = d.id
-             WHERE e.entry = $entry AND e.ord > d.first)""", params)
