@@ -148,7 +148,8 @@ def _read_and_merge(case: Case, path: Path, reader: Reader, sha: str, created: l
     result.parties = _merge_parties(case, seq)
     result.attachments = len(attachments)
     result.notes = tuple(sink.notes)
-    if not owner and con.execute("SELECT 1 FROM events WHERE entry = ? AND (from_e164 = '' OR to_e164 = '')", [seq]).fetchall():
+    if not owner and con.execute("SELECT 1 FROM events WHERE entry = ? AND (from_e164 = '' OR to_e164 = '') LIMIT 1",
+                                 [seq]).fetchall():  # LIMIT: not 2 million rows into Python
         result.notes += (t("import.owner_unknown"),)
     label_events(con, seq)  # conduct labels of the new text events, covered by this entry
     inputs = {"evidence": sha, "name": path.name, "reader": reader.name}
@@ -241,6 +242,15 @@ def phone_owner(case: Case, given: str | None) -> str:
 
 def _merge_events(case: Case, path: Path, where, seq: int, owner: str = "") -> int:
     con = case.con
+    # Nothing staged (a phone export's rows are in `events` already): no merge, whose queries
+    # would still read the id of every event in the case.
+    if con.execute("SELECT 1 FROM stage_events LIMIT 1").fetchall():
+        _merge_staged(case, path, where, seq, owner)
+    return con.execute("SELECT count(*) FROM events WHERE entry = ?", [seq]).fetchone()[0]
+
+
+def _merge_staged(case: Case, path: Path, where, seq: int, owner: str) -> None:
+    con = case.con
     same = " AND ".join(f"s.{c} = e.{c}" for c in INTERCHANGE)
     clash = con.execute(
         f"""SELECT s.locator, s.id FROM stage_events s JOIN events e ON s.id = e.id
@@ -259,7 +269,6 @@ def _merge_events(case: Case, path: Path, where, seq: int, owner: str = "") -> i
            FROM stage_events s JOIN _e164 f ON f.raw = s.from_party JOIN _e164 r ON r.raw = s.to_party""",
         [seq],
     )
-    return con.execute("SELECT count(*) FROM events WHERE entry = ?", [seq]).fetchone()[0]
 
 
 def _merge_parties(case: Case, seq: int) -> int:
