@@ -91,6 +91,8 @@ def load_varchar(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], 
     Record numbers are rowid - min(rowid) + 1: inside a transaction DuckDB numbers new rows from a
     large base, not from 0."""
     cols = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in header) + "}"
+    # Read 8 MB at a time, not DuckDB's 32 MB: half the import's first memory cap
+    # (ingest/importer.IMPORT_MEMORY), which a 32 MB buffer alone overran.
     try:
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM read_csv(?, header=true, auto_detect=false,
