@@ -99,6 +99,10 @@ class Misbehaving(Reader):
             raise KeyError("no column 'date'")
         if how == b"unicode":
             b"\\xff".decode("utf-8")
+        if how == b"flood":  # more batches than the parent takes ahead of staging, each one distinct
+            for i in range(200):
+                batch.add("sms", "+8617100000011", "", f"line[{i + 2}]", at_ms=1_700_000_001_000 + i, text="x")
+                batch.flush()
         sink.report(5, 10)
         sink.notes.append(f"loaded: pandas {'pandas' in sys.modules}, duckdb {'duckdb' in sys.modules}, "
                           f"pyarrow {'pyarrow' in sys.modules}, phonenumbers {'phonenumbers' in sys.modules}")
@@ -196,3 +200,35 @@ def test_a_readers_input_error_reads_the_same_from_the_child(tmp_path, monkeypat
         messages.append(str(err.value))
     assert messages[0] == messages[1]
     assert messages[1].startswith(f"{tmp_path / f'input-{how}.txt'}: {expected}")
+
+
+def test_a_staging_failure_ends_the_child_and_the_receiving_thread_while_the_child_still_sends(
+        tmp_path, monkeypatch, in_child, misbehaving):
+    # The importing process takes the child's messages on a thread, a few ahead of staging
+    # (parse_worker.AHEAD). When staging fails with the child still sending, read() must end the
+    # child and that thread, not wait on them, and leave the case as it was.
+    import threading
+
+    from dunwatch.ingest.base import Sink
+
+    staged = []
+
+    def stage_events(self, raw_names, rows):
+        staged.append(len(rows))
+        if len(staged) == 2:
+            raise ValueError("staging failed")
+
+    monkeypatch.setattr(Sink, "stage_events", stage_events)
+    children = []
+    popen = subprocess.Popen
+    monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: children.append(popen(*a, **k)) or children[-1])
+    src = _input(tmp_path, "flood")
+    case = _fresh_case(tmp_path / "case")
+    before = snapshot(case)
+    with pytest.raises(UserError) as err:
+        import_one(case, src)
+    assert str(err.value) == f"{src}: ValueError: staging failed"
+    assert staged == [1, 1]  # it stopped at the failure, not after the child's 201 batches
+    assert len(children) == 1 and children[0].poll() is not None
+    assert not [t for t in threading.enumerate() if t.name == parse_worker.RECEIVER]
+    assert snapshot(case) == before

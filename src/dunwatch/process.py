@@ -3,10 +3,12 @@ does first, and work spread over child processes (map_ordered)."""
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeVar
 
 # The CLI imports this module on every start for without_pandas: what only child processes need is
@@ -41,6 +43,24 @@ def without_pandas() -> None:
     compiled import takes the None for the module.)"""
     if "pandas" not in sys.modules and not any(isinstance(f, _NoPandas) for f in sys.meta_path):
         sys.meta_path.insert(0, _NoPandas())
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for the duration of bulk work (an import), then back as it was.
+
+    Why: an import holds each batch's rows (ten thousand tuples) while it stages them, long enough
+    for the collector to move them to its oldest generation, and so it ran full collections over
+    every object the process holds (DuckDB's, pyarrow's, the classifier's) again and again: 4 s of
+    the 41 s a 2-million-message backup took (bench/bench_smsbackup.py). The rows hold no reference
+    cycles; what little garbage with cycles the import makes is collected afterwards."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def arrow_gives_memory_back() -> None:

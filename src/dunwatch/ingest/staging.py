@@ -132,6 +132,9 @@ def _stage_sql(raw_names: tuple[str, ...]) -> str:
     # has the same id, so the same time: it is looked for only among the events of the batch's time
     # span ($lo..$hi, epoch microseconds, or NULL for any time), which DuckDB finds by its zone maps
     # instead of reading every event of the case.
+    # No ORDER BY: the rows arrive in file order and DuckDB keeps it (preserve_insertion_order,
+    # catalog.connect); every reader of `events` sorts for itself anyway. Sorting each batch by
+    # `ord` cost about a second of a 2-million-message import.
     return f"""
         INSERT INTO events
         WITH t AS (
@@ -154,8 +157,7 @@ def _stage_sql(raw_names: tuple[str, ...]) -> str:
                $evidence, locator, ord, $entry, {raw_json}
         FROM r
         WHERE id NOT IN (SELECT id FROM events
-                         WHERE $lo IS NULL OR at_utc BETWEEN make_timestamp($lo) AND make_timestamp($hi))
-        ORDER BY ord"""
+                         WHERE $lo IS NULL OR at_utc BETWEEN make_timestamp($lo) AND make_timestamp($hi))"""
 
 
 def stage(sink: Sink, raw_names: tuple[str, ...], rows: list[tuple]) -> None:
