@@ -101,7 +101,6 @@ def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(path, read_only=read_only)
     # Two cores here; DuckDB picks them up itself. Keep memory bounded for big imports.
     con.execute("SET preserve_insertion_order = true")
-    con.create_function(_SHA256_EACH, _sha256_each, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("BLOB"), type="arrow")
     if not read_only:
         for stmt in DDL + _EXTRA_DDL:
             con.execute(stmt)
@@ -118,21 +117,6 @@ def memory_capped(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
         con.execute("RESET memory_limit")
 
 
-_SHA256_EACH = "dunwatch_sha256"
-
-
-def _sha256_each(values: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """The SHA-256 of each string as 32 raw bytes, the same as DuckDB's unhex(sha256(s)), but by
-    hashlib, which uses the CPU's SHA instructions where DuckDB's own does not: the row hashes of
-    the 2 million events of a big import (entry_hashes, JSON included) took 11-13 s of CPU with
-    DuckDB's and 8-9 s with this, the same hashes."""
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    sha256 = hashlib.sha256
-    data, offsets = _buffers(values)
-    return pa.array([sha256(data[a:z]).digest() for a, z in pairwise(offsets.tolist())], type=pa.binary())
-
-
 def entry_hashes(con: duckdb.DuckDBPyConnection, table: str, seq: int | None = None) -> dict[int, str]:
     """Hash of the rows each ledger entry wrote to `table`, independent of row order.
 
@@ -144,7 +128,7 @@ def entry_hashes(con: duckdb.DuckDBPyConnection, table: str, seq: int | None = N
     params = [seq] if seq is not None else []
     con.complete()  # a caller's half-read execute() result would block the streamed query (DuckDB 2)
     # Kept as 32 raw bytes, half the hex: bytes sort like their lowercase hex, which is hashed.
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _row_hashes AS SELECT entry, {_SHA256_EACH}(to_json(t)::VARCHAR) AS h "
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _row_hashes AS SELECT entry, unhex(sha256(to_json(t)::VARCHAR)) AS h "
                 f"FROM {table} t {where}", params).fetchall()
     try:
         rows = con.execute("SELECT count(*) FROM _row_hashes").fetchall()[0][0]
@@ -161,23 +145,19 @@ def entry_hashes(con: duckdb.DuckDBPyConnection, table: str, seq: int | None = N
                 entries = batch.column(0).to_numpy()
                 cuts = [0, *(numpy.flatnonzero(entries[1:] != entries[:-1]) + 1).tolist(), len(entries)]
                 for a, z in pairwise(cuts):  # one run of rows per entry
-                    data, offsets = _buffers(batch.column(1).slice(a, z - a))
-                    hexes = binascii.hexlify(data[offsets[0]:offsets[-1]])
+                    hexes = binascii.hexlify(_values(batch.column(1).slice(a, z - a)))
                     digests.setdefault(int(entries[a]), hashlib.sha256()).update(hexes)
     finally:
         con.execute("DROP TABLE IF EXISTS _row_hashes")
     return {entry: digest.hexdigest() for entry, digest in digests.items()}
 
 
-def _buffers(arr) -> tuple[memoryview, numpy.ndarray]:
-    """The values buffer of a binary or string Arrow array and where each value starts and ends in
-    it (len(arr) + 1 offsets), without a Python object per value."""
-    kind = arr.type
-    if not (pa.types.is_binary(kind) or pa.types.is_large_binary(kind) or pa.types.is_string(kind)
-            or pa.types.is_large_string(kind)):
+def _values(arr) -> memoryview:
+    """The bytes of a binary Arrow array's values, end to end, without a Python object per value."""
+    if not (pa.types.is_binary(arr.type) or pa.types.is_large_binary(arr.type)):
         arr = arr.cast(pa.large_binary())  # a layout without one values buffer (binary views)
-    large = pa.types.is_large_binary(arr.type) or pa.types.is_large_string(arr.type)
+    large = pa.types.is_large_binary(arr.type)
+    width = 8 if large else 4
     offsets = numpy.frombuffer(arr.buffers()[1], dtype=numpy.int64 if large else numpy.int32, count=len(arr) + 1,
-                               offset=arr.offset * (8 if large else 4))
-    values = arr.buffers()[2]
-    return memoryview(values if values is not None else b""), offsets  # no buffer: no values, or all empty
+                               offset=arr.offset * width)
+    return memoryview(arr.buffers()[2])[offsets[0]:offsets[-1]]
