@@ -47,13 +47,14 @@ def without_pandas() -> None:
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Python's cycle collector off for the duration of bulk work (an import), then back as it was.
+    """Python's cycle collector off for bulk work that makes no reference cycles (the rows of a
+    big phone export, ingest/parse_worker.py), then back as it was.
 
     Why: an import holds each batch's rows (ten thousand tuples) while it stages them, long enough
     for the collector to move them to its oldest generation, and so it ran full collections over
     every object the process holds (DuckDB's, pyarrow's, the classifier's) again and again: 4 s of
-    the 41 s a 2-million-message backup took (bench/bench_smsbackup.py). The rows hold no reference
-    cycles; what little garbage with cycles the import makes is collected afterwards."""
+    the 41 s a 2-million-message backup took (bench/bench_smsbackup.py). Only there: other readers
+    load models (speech, OCR) whose garbage may hold cycles."""
     was = gc.isenabled()
     gc.disable()
     try:

@@ -23,7 +23,6 @@ from dunwatch.i18n import t
 from dunwatch.ingest import parse_worker, registry
 from dunwatch.ingest.base import STAGE_DDL, Reader, Sink
 from dunwatch.parties.numbers import normalize
-from dunwatch.process import collector_paused
 
 ISO_8601 = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$"
 # DuckDB's own limit while importing, tried in turn, then its default (80% of the RAM, which let a
@@ -62,18 +61,17 @@ def import_files(case: Case, paths: list[str | Path], on_file: Callable[[Path, R
     # Parties first: a debtor named in parties.csv is then known as the owner of the phone exports
     # imported beside it (sorted() is stable, so files otherwise keep the order given).
     plans = sorted(plans, key=lambda plan: plan[1].name != "parties.csv")
-    with collector_paused():
-        for limit in (*IMPORT_MEMORY, None):
-            try:
-                if limit is None:  # DuckDB's default limit, 80% of the RAM
-                    return _import_all(case, plans, on_file, on_progress, options or {})
-                with catalog.memory_capped(case.con, limit):
-                    return _import_all(case, plans, on_file, on_progress, options or {})
-            except duckdb.OutOfMemoryException:
-                # A step DuckDB could not spill to disk needed more: the transaction rolled back, so
-                # the case is as it was; run the import again with more memory.
-                if limit is not None and on_retry:
-                    on_retry()
+    for limit in (*IMPORT_MEMORY, None):
+        try:
+            if limit is None:  # DuckDB's default limit, 80% of the RAM
+                return _import_all(case, plans, on_file, on_progress, options or {})
+            with catalog.memory_capped(case.con, limit):
+                return _import_all(case, plans, on_file, on_progress, options or {})
+        except duckdb.OutOfMemoryException:
+            # A step DuckDB could not spill to disk needed more: the transaction rolled back, so the
+            # case is as it was; run the import again with more memory.
+            if limit is not None and on_retry:
+                on_retry()
     raise UserError(t("import.no_memory"), plans[0][0])
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from dunwatch.errors import UserError
 from dunwatch.i18n import lang, register, set_lang, t
 from dunwatch.ingest.base import Reader, Sink
-from dunwatch.process import CHILDREN, start_child, without_pandas
+from dunwatch.process import CHILDREN, collector_paused, start_child, without_pandas
 
 register({
     "ingest.child_died": ("读取进程意外退出（退出码 {code}）", "the reading process stopped unexpectedly (exit code {code})"),
@@ -68,23 +68,8 @@ def read(reader: Reader, path: Path, sink: Sink) -> None:
         except OSError:
             pass  # the child is already gone: the receiver finds it so
         receiver.start()
-        while True:
-            message = inbox.get()
-            if message is None:  # the child is gone
-                raise UserError(t("ingest.child_died", code=proc.wait()), path) from None
-            op, *args = marshal.loads(message)
-            if op == "events":
-                sink.stage_events(*args)
-            elif op == "progress":
-                sink.report(*args)
-            elif op == "attachment":
-                sink.attachment(*args)
-            elif op == "notes":
-                sink.notes.extend(args[0])
-            elif op == "error":
-                raise _rebuilt(path, *args)
-            elif op == "done":
-                return
+        with collector_paused():  # the rows hold no reference cycles
+            _apply(path, proc, inbox, sink)
     finally:
         stop.set()
         if proc.poll() is None:
@@ -93,6 +78,27 @@ def read(reader: Reader, path: Path, sink: Sink) -> None:
         if receiver.is_alive():
             receiver.join()
         pipe.close()
+
+
+def _apply(path: Path, proc, inbox: queue.Queue, sink: Sink) -> None:
+    """Do what the child says, in order, until it is done."""
+    while True:
+        message = inbox.get()
+        if message is None:  # the child is gone
+            raise UserError(t("ingest.child_died", code=proc.wait()), path) from None
+        op, *args = marshal.loads(message)
+        if op == "events":
+            sink.stage_events(*args)
+        elif op == "progress":
+            sink.report(*args)
+        elif op == "attachment":
+            sink.attachment(*args)
+        elif op == "notes":
+            sink.notes.extend(args[0])
+        elif op == "error":
+            raise _rebuilt(path, *args)
+        elif op == "done":
+            return
 
 
 def _receive(pipe: Connection, inbox: queue.Queue, stop: threading.Event) -> None:
