@@ -207,14 +207,16 @@ def test_a_staging_failure_ends_the_child_and_the_receiving_thread_while_the_chi
     # The importing process takes the child's messages on a thread, a few ahead of staging
     # (parse_worker.AHEAD). When staging fails with the child still sending, read() must end the
     # child and that thread, not wait on them, and leave the case as it was.
+    import gc
     import threading
 
     from dunwatch.ingest.base import Sink
 
-    staged = []
+    staged, collecting = [], []
 
     def stage_events(self, raw_names, rows):
         staged.append(len(rows))
+        collecting.append(gc.isenabled())
         if len(staged) == 2:
             raise ValueError("staging failed")
 
@@ -232,3 +234,6 @@ def test_a_staging_failure_ends_the_child_and_the_receiving_thread_while_the_chi
     assert len(children) == 1 and children[0].poll() is not None
     assert not [t for t in threading.enumerate() if t.name == parse_worker.RECEIVER]
     assert snapshot(case) == before
+    # The rows are staged with the cycle collector paused (process.collector_paused), and it runs
+    # again afterwards, even after a failure.
+    assert collecting == [False, False] and gc.isenabled()
