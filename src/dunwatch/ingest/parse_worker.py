@@ -104,7 +104,7 @@ def _apply(path: Path, proc, inbox: queue.Queue, sink: Sink) -> None:
 def _receive(pipe: Connection, inbox: queue.Queue, stop: threading.Event) -> None:
     """Take the child's messages off the pipe as they come, up to AHEAD ahead of staging, and
     leave None when the child is gone. Decoding waits for the staging thread: here only the bytes
-    are read, which holds no GIL."""
+    are read, which releases the GIL."""
     while not stop.is_set():
         try:
             message = pipe.recv_bytes()
