@@ -45,3 +45,18 @@ def test_store_bytes_repairs_a_damaged_copy(tmp_path):
     path.write_bytes(b"tampered")
     sha2, path2 = store.store_bytes(tmp_path, data)
     assert (sha2, path2) == (sha, path) and path.read_bytes() == data
+
+
+def test_discard_leaves_no_trace_but_keeps_what_shares_the_folder(tmp_path):
+    # A failed import undoes what it stored: its files, and their folder (evidence/ab/) when the
+    # case stored nothing else there, or the case would not be exactly as it was.
+    first, created = b"stored by a failed import", []
+    sha, path = store.store_bytes(tmp_path, first, created)
+    store.discard(created)
+    assert not path.exists() and not path.parent.exists()
+    _, kept = store.store_bytes(tmp_path, b"kept")
+    # A second file in the kept file's folder, as a failed import would store it.
+    other = kept.parent / ("0" * 64)
+    other.write_bytes(b"x")
+    store.discard([other])
+    assert kept.read_bytes() == b"kept" and not other.exists()

@@ -75,3 +75,7 @@ def discard(paths: list[Path]) -> None:
             path.unlink()
         except FileNotFoundError:
             pass
+        try:  # its folder too (evidence/ab/), when nothing else is stored there: no trace is left
+            path.parent.rmdir()
+        except OSError:
+            pass
