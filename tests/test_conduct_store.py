@@ -113,3 +113,64 @@ def test_texts_are_classified_a_chunk_at_a_time_with_the_same_labels(case_dir, t
         assert len(children) == min(os.cpu_count() or 1, 2) - 1  # 2 chunks: one child, and this process
     else:
         assert sizes == [2, 1]  # the 3 distinct texts of EVENTS (e2 and e3 say the same)
+
+
+def _relabel(case_dir, meanwhile):
+    """label_events run again for the events import's entry (in a transaction rolled back after),
+    with `meanwhile`: what it stored."""
+    from dunwatch.conduct.store import label_events
+
+    with Case.open(case_dir) as c:
+        seq = c.con.execute("SELECT entry FROM evidence WHERE name = 'events.csv'").fetchone()[0]
+        c.con.execute("BEGIN")
+        try:
+            c.con.execute("DELETE FROM labels WHERE entry = ?", [seq])
+            label_events(c.con, seq, meanwhile=meanwhile)
+            return c.con.execute("SELECT event_id, label, score, spans, detector, entry FROM labels "
+                                 "ORDER BY event_id, label").fetchall()
+        finally:
+            c.con.execute("ROLLBACK")
+
+
+def test_texts_are_classified_on_a_thread_while_the_importer_hashes_the_events(case_dir, tmp_path, monkeypatch):
+    # The importer hashes the new events for the ledger (`meanwhile`) while the texts are classified
+    # on another thread, so the two share the cores: classifying must start while meanwhile still
+    # runs, and store the same labels.
+    import threading
+
+    from dunwatch.conduct import store
+
+    labels_at_import = _import(case_dir, tmp_path)[0]
+    running, started, seen, during = threading.Event(), threading.Event(), [], []
+    classified = store._classified
+    # Each call notes whether meanwhile is running (waiting for it to start: the thread may start first).
+    monkeypatch.setattr(store, "_classified",
+                        lambda texts: during.append(running.wait(timeout=30)) or started.set() or classified(texts))
+
+    def meanwhile():
+        running.set()
+        seen.append((threading.current_thread() is threading.main_thread(), started.wait(timeout=30)))
+        running.clear()
+
+    assert _relabel(case_dir, meanwhile) == labels_at_import
+    assert seen == [(True, True)]  # run once, here, and classifying began while it ran
+    assert during[0] is True
+
+
+def test_a_failure_meanwhile_stops_classifying_and_reaches_the_caller(case_dir, tmp_path, monkeypatch):
+    import time
+
+    from dunwatch.conduct import store
+
+    _import(case_dir, tmp_path)
+    monkeypatch.setattr(store, "CHUNK", 1)
+    calls = []
+    classified = store._classified
+    monkeypatch.setattr(store, "_classified", lambda texts: calls.append(texts) or time.sleep(1) or classified(texts))
+
+    def meanwhile():
+        raise RuntimeError("hashing failed")
+
+    with pytest.raises(RuntimeError, match="hashing failed"):
+        _relabel(case_dir, meanwhile)
+    assert len(calls) < 3  # of the 3 chunks (3 distinct texts, one per chunk): it stopped early

@@ -157,12 +157,30 @@ def test_any_sequence_verifies_and_any_single_edit_is_caught(tmp_path_factory, o
     assert problems, f"editing {field} of entry {seq} went unnoticed"
 
 
+# The definitions docs/design.md gives, each written out in one SQL statement (cases recorded
+# earlier must keep verifying, so catalog.entry_hashes has to keep computing exactly these):
+# sha256 of the sorted hex sha256 of each row's JSON, joined (every table of a version 1 case;
+# tables without `ord` since) ...
+SORTED_ROW_HASHES = """SELECT entry, sha256(string_agg(h, '' ORDER BY h)) FROM (
+                         SELECT entry, sha256(to_json(t)::VARCHAR) AS h FROM {table} t) GROUP BY entry"""
+# ... and, for tables with `ord` from version 2 on, sha256 of the rows' JSON lines in (ord, JSON) order.
+LINES_IN_ORD_ORDER = """SELECT entry, sha256(string_agg(j || chr(10), '' ORDER BY ord, j)) FROM (
+                          SELECT entry, ord, to_json(t)::VARCHAR AS j FROM {table} t) GROUP BY entry"""
+
+
+def _documented(con, table: str, rows_in_ord_order: bool) -> dict[int, str]:
+    has_ord = con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = ? AND column_name = 'ord'",
+                          [table]).fetchone()[0]
+    sql = LINES_IN_ORD_ORDER if rows_in_ord_order and has_ord else SORTED_ROW_HASHES
+    return {int(e): h for e, h in con.execute(sql.format(table=table)).fetchall()}
+
+
+@pytest.mark.parametrize("rows_in_ord_order", [True, False], ids=["version-2", "version-1"])
 @pytest.mark.parametrize("sort_rows", [None, 1])
-def test_result_hash_is_the_documented_one_for_every_table(case_dir, tmp_path, monkeypatch, sort_rows):
+def test_result_hash_is_the_documented_one_for_every_table(case_dir, tmp_path, monkeypatch, sort_rows,
+                                                           rows_in_ord_order):
     # catalog.entry_hashes streams the sorted row hashes into hashlib, sorting big tables in slices
-    # (sort_rows=1 forces slices here); the value must stay what docs/design.md defines (sha256 of
-    # the sorted hex sha256 of each row's JSON, joined), or cases recorded earlier would no longer
-    # verify. The definition, written out in one SQL statement:
+    # (sort_rows=1 forces slices here), and streams rows in ord order as DuckDB stores them.
     _build(case_dir, tmp_path)
     from dunwatch.case import catalog
 
@@ -171,9 +189,45 @@ def test_result_hash_is_the_documented_one_for_every_table(case_dir, tmp_path, m
     with Case.open(case_dir) as c:
         checked = 0
         for table in catalog.DATA_TABLES:
-            documented = dict(c.con.execute(
-                f"""SELECT entry, sha256(string_agg(h, '' ORDER BY h)) FROM (
-                      SELECT entry, sha256(to_json(t)::VARCHAR) AS h FROM {table} t) GROUP BY entry""").fetchall())
-            assert catalog.entry_hashes(c.con, table) == {int(e): h for e, h in documented.items()}, table
+            documented = _documented(c.con, table, rows_in_ord_order)
+            assert catalog.entry_hashes(c.con, table, rows_in_ord_order=rows_in_ord_order) == documented, table
             checked += len(documented)
         assert checked >= 4  # events, two party versions' entries, labels: the comparison saw rows
+
+
+def test_rows_stored_out_of_ord_order_hash_and_verify_the_same(case_dir, tmp_path):
+    # The rows of an import are stored in ord order, and entry_hashes streams them as stored; rows
+    # stored in another order (ties in ord included) must give the same hash, by sorting them.
+    _build(case_dir, tmp_path)
+    from dunwatch.case import catalog
+
+    with Case.open(case_dir) as c:
+        before = catalog.entry_hashes(c.con, "events")
+        c.con.execute("CREATE TEMP TABLE kept AS SELECT * FROM events")
+        c.con.execute("DELETE FROM events")
+        c.con.execute("INSERT INTO events SELECT * FROM kept ORDER BY ord DESC")
+        stored = [r[0] for r in c.con.execute("SELECT ord FROM events").fetchall()]
+        assert stored == sorted(stored, reverse=True) and len(stored) == 2  # as this test means them
+        assert catalog.entry_hashes(c.con, "events") == before == _documented(c.con, "events", True)
+        assert verify(c).ok
+        c.con.execute("UPDATE events SET ord = 1")  # a tie: (ord, JSON) still orders the rows
+        assert catalog.entry_hashes(c.con, "events") == _documented(c.con, "events", True) != before
+        assert [p.kind for p in verify(c).problems] == ["data_altered"]
+
+
+def test_a_case_of_version_1_keeps_its_rule_and_verifies(tmp_path, monkeypatch):
+    # Cases made before rows were hashed in ord order (version 1) recorded sorted row hashes for
+    # every table; they must still verify, and new entries in them follow the same rule.
+    from dunwatch.case import catalog
+
+    old = tmp_path / "old-case"
+    monkeypatch.setattr(catalog, "SCHEMA_VERSION", 1)
+    Case.init(old).close()
+    monkeypatch.undo()
+    (tmp_path / "files").mkdir()
+    _build(old, tmp_path / "files")
+    with Case.open(old) as c:
+        assert not c.rows_in_ord_order and verify(c).ok
+        events = catalog.entry_hashes(c.con, "events", rows_in_ord_order=False)
+        assert events == _documented(c.con, "events", False) != _documented(c.con, "events", True)
+    assert run_cli("verify", str(old)).returncode == 0

@@ -102,6 +102,12 @@ class Case:
         return self.settings["tz"]
 
     @property
+    def rows_in_ord_order(self) -> bool:
+        """Whether the ledger hashes this case's rows of tables with `ord` in ord order (cases of
+        version 2 on; catalog.entry_hashes)."""
+        return self.settings.get("version", 1) >= 2
+
+    @property
     def region(self) -> str:
         return self.settings["region"]
 
@@ -126,16 +132,21 @@ class Case:
         """The ledger sequence number the next recorded entry will take; rows are written with it."""
         return ledger.head(self.con)[0] + 1
 
-    def record(self, seq: int, action: str, inputs: dict, extra: dict | None = None) -> ledger.Entry:
+    def record(self, seq: int, action: str, inputs: dict, extra: dict | None = None,
+               hashed: dict[str, str | None] | None = None) -> ledger.Entry:
         """Append the ledger entry for rows already written with entry=seq (inside a transaction).
 
         The result hash covers those rows, table by table, plus `extra` (hashes of things outside
-        the catalog, such as exported files)."""
+        the catalog, such as exported files). `hashed` holds catalog.entry_hashes of tables the
+        caller took itself after their last write (None: no rows), so they are not taken twice."""
         parts = dict(extra or {})
         if extra:
             inputs = {**inputs, "_result": extra}  # kept so verify can recompute the result
         for table in catalog.DATA_TABLES:
-            h = catalog.entry_hashes(self.con, table, seq).get(seq)
+            if hashed and table in hashed:
+                h = hashed[table]
+            else:
+                h = catalog.entry_hashes(self.con, table, seq, self.rows_in_ord_order).get(seq)
             if h:
                 parts[table] = h
         entry = ledger.append(self.con, action, inputs, ledger.result_hash(parts))

@@ -84,7 +84,8 @@ def _check_chain(entries: list[ledger.Entry], report: Report) -> None:
 
 def _check_data(case: Case, entries: list[ledger.Entry], report: Report) -> None:
     """Each entry's result must equal the hash of the rows that carry its number today."""
-    by_table = {table: catalog.entry_hashes(case.con, table) for table in catalog.DATA_TABLES}
+    by_table = {table: catalog.entry_hashes(case.con, table, rows_in_ord_order=case.rows_in_ord_order)
+                for table in catalog.DATA_TABLES}
     seqs = {e.seq for e in entries}
     orphans = sorted({s for hashes in by_table.values() for s in hashes} - seqs)
     for s in orphans:  # rows whose entry is gone: the tail of the ledger was cut off

@@ -151,11 +151,18 @@ def _read_and_merge(case: Case, path: Path, reader: Reader, sha: str, created: l
     if not owner and con.execute("SELECT 1 FROM events WHERE entry = ? AND (from_e164 = '' OR to_e164 = '') LIMIT 1",
                                  [seq]).fetchall():  # LIMIT: not 2 million rows into Python
         result.notes += (t("import.owner_unknown"),)
-    label_events(con, seq)  # conduct labels of the new text events, covered by this entry
+    # Conduct labels of the new text events, covered by this entry. The events are final now: the
+    # ledger's hash of them is taken while the texts are classified (conduct.store.label_events).
+    events_hash: dict[str, str | None] = {}
+
+    def hash_events() -> None:
+        events_hash["events"] = catalog.entry_hashes(con, "events", seq, case.rows_in_ord_order).get(seq)
+
+    label_events(con, seq, meanwhile=hash_events)
     inputs = {"evidence": sha, "name": path.name, "reader": reader.name}
     if owner:
         inputs["owner"] = owner
-    case.record(seq, "import", inputs)
+    case.record(seq, "import", inputs, hashed=events_hash)
     return result
 
 
