@@ -156,7 +156,7 @@ def _lines_as_stored(con: duckdb.DuckDBPyConnection, table: str, where: str, par
     written straight into hashlib, whose SHA-256 uses the CPU's SHA instructions. None when some
     entry's ords do not strictly rise as stored: then that order is not (ord, JSON), and the caller
     sorts. For the 2 million events of a big import this took about half the time of hashing each
-    row in DuckDB and sorting the hashes (whose SHA-256 has no such instructions)."""
+    row with DuckDB's SHA-256, which does not use those instructions, and sorting the hashes."""
     digests: dict[int, "hashlib._Hash"] = {}
     last: dict[int, int] = {}
     sql = f"SELECT entry, ord, to_json(t)::VARCHAR || chr(10) FROM {table} t {where}"
