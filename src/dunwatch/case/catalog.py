@@ -136,10 +136,10 @@ def entry_hashes(con: duckdb.DuckDBPyConnection, table: str, seq: int | None = N
     params = [seq] if seq is not None else []
     con.complete()  # a caller's half-read execute() result would block the streamed query (DuckDB 2)
     if rows_in_ord_order and "ord" in _columns(con, table):
-        digests = _lines_as_stored(con, table, where, params)
+        lines = f"SELECT entry, ord, to_json(t)::VARCHAR || chr(10) FROM {table} t {where}"
+        digests = _lines(con, lines, params, as_stored=True)
         if digests is None:  # not stored in ord order (never so for an import's events): sort them
-            digests = _lines(con, f"SELECT entry, to_json(t)::VARCHAR || chr(10) FROM {table} t {where} "
-                                  "ORDER BY entry, ord, 2", params)
+            digests = _lines(con, lines + " ORDER BY entry, ord, 3", params, as_stored=False)
     else:
         digests = _sorted_row_hashes(con, table, where, params)
     return {entry: digest.hexdigest() for entry, digest in digests.items()}
@@ -150,35 +150,27 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
                                       "AND schema_name = 'main'", [table]).fetchall()]
 
 
-def _lines_as_stored(con: duckdb.DuckDBPyConnection, table: str, where: str, params: list) -> dict | None:
-    """The JSON lines of each entry's rows streamed in the order DuckDB stores them, which for the
-    rows of one entry is the order they were written in (preserve_insertion_order), and each line
-    written straight into hashlib, whose SHA-256 uses the CPU's SHA instructions. None when some
-    entry's ords do not strictly rise as stored: then that order is not (ord, JSON), and the caller
+def _lines(con: duckdb.DuckDBPyConnection, sql: str, params: list, as_stored: bool) -> dict | None:
+    """sha256 per entry of the lines `sql` yields as (entry, ord, line), in its order, each line
+    written straight into hashlib, whose SHA-256 uses the CPU's SHA instructions.
+
+    as_stored: `sql` has no ORDER BY, so rows come in the order DuckDB stores them, which for one
+    entry's rows is the order they were written in (preserve_insertion_order). None when some
+    entry's ords do not strictly rise in it: then that order is not (ord, JSON), and the caller
     sorts. For the 2 million events of a big import this took about half the time of hashing each
     row with DuckDB's SHA-256, which does not use those instructions, and sorting the hashes."""
     digests: dict[int, "hashlib._Hash"] = {}
     last: dict[int, int] = {}
-    sql = f"SELECT entry, ord, to_json(t)::VARCHAR || chr(10) FROM {table} t {where}"
     for batch in con.sql(sql, params=params).to_arrow_reader(_LINE_BATCH):
         entries, ords = batch.column(0).to_numpy(), batch.column(1).to_numpy()
         for a, z in _runs(entries):
             entry, run = int(entries[a]), ords[a:z]
-            if entry in last and run[0] <= last[entry] or (run[1:] <= run[:-1]).any():
-                con.complete()  # the rest of the stream is not needed
-                return None
-            last[entry] = int(run[-1])
+            if as_stored:
+                if entry in last and run[0] <= last[entry] or (run[1:] <= run[:-1]).any():
+                    con.complete()  # the rest of the stream is not needed
+                    return None
+                last[entry] = int(run[-1])
             digests.setdefault(entry, hashlib.sha256()).update(_values(batch.column(2).slice(a, z - a)))
-    return digests
-
-
-def _lines(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> dict:
-    """sha256 per entry of the lines `sql` yields as (entry, line), in its order."""
-    digests: dict[int, "hashlib._Hash"] = {}
-    for batch in con.sql(sql, params=params).to_arrow_reader(_LINE_BATCH):
-        entries = batch.column(0).to_numpy()
-        for a, z in _runs(entries):
-            digests.setdefault(int(entries[a]), hashlib.sha256()).update(_values(batch.column(1).slice(a, z - a)))
     return digests
 
 

@@ -133,8 +133,10 @@ def _stage_sql(raw_names: tuple[str, ...]) -> str:
     # span ($lo..$hi, epoch microseconds, or NULL for any time), which DuckDB finds by its zone maps
     # instead of reading every event of the case.
     # No ORDER BY: the rows arrive in file order and DuckDB keeps it (preserve_insertion_order,
-    # catalog.connect); every reader of `events` sorts for itself anyway. Sorting each batch by
-    # `ord` cost up to a second for 2 million rows (DuckDB alone; the VM's noise was as large).
+    # catalog.connect), which the ledger's hash of the events streams in (catalog.entry_hashes;
+    # stored in another order, it sorts them first); every reader of `events` sorts for itself.
+    # Sorting each batch by `ord` cost up to a second for 2 million rows (DuckDB alone; the VM's
+    # noise was as large).
     return f"""
         INSERT INTO events
         WITH t AS (
