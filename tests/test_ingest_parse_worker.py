@@ -205,8 +205,8 @@ def test_a_readers_input_error_reads_the_same_from_the_child(tmp_path, monkeypat
 def test_a_staging_failure_ends_the_child_and_the_receiving_thread_while_the_child_still_sends(
         tmp_path, monkeypatch, in_child, misbehaving):
     # The importing process takes the child's messages on a thread, a few ahead of staging
-    # (parse_worker.AHEAD). When staging fails with the child still sending, read() must end the
-    # child and that thread, not wait on them, and leave the case as it was.
+    # (parse_worker.AHEAD). When staging fails with the child still sending, parse_worker.reading()
+    # must end the child and that thread, not wait on them, and leave the case as it was.
     import gc
     import threading
 
@@ -237,3 +237,30 @@ def test_a_staging_failure_ends_the_child_and_the_receiving_thread_while_the_chi
     # The rows are staged with the cycle collector paused (process.collector_paused), and it runs
     # again afterwards, even after a failure.
     assert collecting == [False, False] and gc.isenabled()
+
+
+def test_the_child_reads_while_the_file_is_hashed_and_ends_when_the_file_was_imported_before(
+        tmp_path, monkeypatch, in_child):
+    # The hash names the evidence every row points to, so staging waits for it; the child parses
+    # meanwhile (parse_worker.reading). A file imported before is found by that hash: its child
+    # must be ended, with nothing staged and the case as it was.
+    import threading
+
+    from dunwatch.case import evidence
+
+    children, at_hash = [], []
+    popen = subprocess.Popen
+    monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: children.append(popen(*a, **k)) or children[-1])
+    sha256_file = evidence.sha256_file
+    monkeypatch.setattr(evidence, "sha256_file",
+                        lambda path: at_hash.append(len(children)) or sha256_file(path))
+    case = _fresh_case(tmp_path / "case")
+    src = FIXTURES / "sms_pitfalls.xml"
+    assert import_one(case, src).events > 0
+    assert at_hash == [1]  # the child was started before the hashing began
+    before = snapshot(case)
+    again = import_one(case, src)
+    assert again.already and at_hash == [1, 2] and len(children) == 2
+    assert children[1].poll() is not None
+    assert not [t for t in threading.enumerate() if t.name == parse_worker.RECEIVER]
+    assert snapshot(case) == before

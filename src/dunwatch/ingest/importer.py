@@ -93,25 +93,29 @@ def _import_all(case: Case, plans: list[tuple[Path, Reader]], on_file, on_progre
 def _import_one(case: Case, path: Path, reader: Reader, created: list[Path],
                 on_progress: Callable[[int, int], None] | None = None, options: dict | None = None) -> ImportResult:
     con = case.con
-    sha = store.sha256_file(path)
-    result = ImportResult(path, reader.name, sha)
-    if con.execute("SELECT 1 FROM evidence WHERE sha256 = ? AND parent IS NULL", [sha]).fetchone():
-        result.already = True
+    options = options or {}
+    # A big file's reader starts before the file is hashed, and parses meanwhile (parse_worker.reading).
+    with parse_worker.reading(reader, path, case.region, case.tz, options) as read_into:
+        sha = store.sha256_file(path)
+        result = ImportResult(path, reader.name, sha)
+        if con.execute("SELECT 1 FROM evidence WHERE sha256 = ? AND parent IS NULL", [sha]).fetchone():
+            result.already = True
+            return result
+        # The original is copied into the store (and synced to disk) while the reader reads it: a
+        # second of I/O for a 1 GB backup, which overlaps parsing instead of adding to it.
+        copying = ThreadPoolExecutor(1)
+        try:
+            copied = copying.submit(store.store_file, case.path, path, sha, created)
+            result = _read_and_merge(case, path, reader, sha, created, on_progress, options, read_into)
+        finally:
+            copying.shutdown(wait=True)  # before a failed import discards what it stored
+        copied.result()  # a copy that failed (a full disk) fails the import
         return result
-    # The original is copied into the store (and synced to disk) while the reader reads it: a
-    # second of I/O for a 1 GB backup, which overlaps parsing instead of adding to it.
-    copying = ThreadPoolExecutor(1)
-    try:
-        copied = copying.submit(store.store_file, case.path, path, sha, created)
-        result = _read_and_merge(case, path, reader, sha, created, on_progress, options or {})
-    finally:
-        copying.shutdown(wait=True)  # before a failed import discards what it stored
-    copied.result()  # a copy that failed (a full disk) fails the import
-    return result
 
 
 def _read_and_merge(case: Case, path: Path, reader: Reader, sha: str, created: list[Path],
-                    on_progress: Callable[[int, int], None] | None, options: dict) -> ImportResult:
+                    on_progress: Callable[[int, int], None] | None, options: dict,
+                    read_into: Callable[[Sink], None]) -> ImportResult:
     con = case.con
     result = ImportResult(path, reader.name, sha)
     seq = case.next_seq()
@@ -132,7 +136,7 @@ def _read_and_merge(case: Case, path: Path, reader: Reader, sha: str, created: l
     sink = Sink(con, case.path, sha, case.tz, case.region, add_attachment, progress=on_progress, options=options,
                 entry=seq, owner=owner)
     try:
-        parse_worker.read(reader, path, sink)
+        read_into(sink)
         sink.flush()
     except UserError:
         raise

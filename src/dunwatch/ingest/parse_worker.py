@@ -28,6 +28,8 @@ import queue
 import sys
 import threading
 import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -51,25 +53,36 @@ RECEIVER = "dunwatch-import-receiver"
 _INPUT_ERRORS = {e.__name__: e for e in (ValueError, KeyError, IndexError, UnicodeError, OSError)}
 
 
-def read(reader: Reader, path: Path, sink: Sink) -> None:
-    """reader.read(path, sink), with the reader in a child process when that pays."""
+@contextmanager
+def reading(reader: Reader, path: Path, region: str, tz: str, options: dict) -> Iterator[Callable[[Sink], None]]:
+    """Start reading `path` now; yields read_into(sink), which stages what is read into the sink.
+
+    Where a child process reads (a reader that declares in_child, a file of CHILD_FROM bytes or
+    more), it starts here, so it parses while this process does what comes before staging: the
+    importer hashes the file, which names the evidence every row points to (0.7 s of one core for
+    the benchmark's 842 MB backup, the other core idle until then). Otherwise the reader runs in
+    read_into. Leaving the block ends the child, whatever was staged."""
     if not (reader.in_child and CHILDREN and path.stat().st_size >= CHILD_FROM):
-        reader.read(path, sink)
+        yield lambda sink: reader.read(path, sink)
         return
     job = {"module": type(reader).__module__, "cls": type(reader).__qualname__, "path": str(path), "lang": lang(),
-           "region": sink.region, "tz": sink.tz, "evidence": sink.evidence, "options": sink.options}
+           "region": region, "tz": tz, "options": options}
     proc, pipe = start_child("dunwatch.ingest.parse_worker")
     inbox: queue.Queue = queue.Queue(AHEAD)
     stop = threading.Event()
     receiver = threading.Thread(target=_receive, args=(pipe, inbox, stop), name=RECEIVER, daemon=True)
+
+    def read_into(sink: Sink) -> None:
+        with collector_paused():  # the rows hold no reference cycles
+            _apply(path, proc, inbox, sink)
+
     try:
         try:
             pipe.send(job)
         except OSError:
             pass  # the child is already gone: the receiver finds it so
         receiver.start()
-        with collector_paused():  # the rows hold no reference cycles
-            _apply(path, proc, inbox, sink)
+        yield read_into
     finally:
         stop.set()
         if proc.poll() is None:
@@ -135,9 +148,9 @@ def _rebuilt(path: Path, kind: str, *details: str) -> Exception:
 class RemoteSink:
     """The part of Sink a reader running in the child may use; each call goes down the pipe."""
 
-    def __init__(self, pipe: Connection, region: str, tz: str, evidence: str, options: dict):
+    def __init__(self, pipe: Connection, region: str, tz: str, options: dict):
         self._pipe = pipe
-        self.region, self.tz, self.evidence, self.options = region, tz, evidence, options
+        self.region, self.tz, self.options = region, tz, options
         self.notes: list[str] = []
 
     def stage_events(self, raw_names: tuple[str, ...], rows: list[tuple]) -> None:
@@ -164,7 +177,7 @@ def _child(fd: int) -> None:
         job = pipe.recv()
         set_lang(job["lang"])
         reader = getattr(importlib.import_module(job["module"]), job["cls"])()
-        sink = RemoteSink(pipe, job["region"], job["tz"], job["evidence"], job["options"])
+        sink = RemoteSink(pipe, job["region"], job["tz"], job["options"])
         reader.read(Path(job["path"]), sink)
         _send(pipe, ("notes", sink.notes))
         _send(pipe, ("done",))
