@@ -41,3 +41,27 @@ def test_repeats_are_kept_once_at_their_first_place_across_batches_and_imports(c
     assert [loc for loc, _, _ in written] == ["sms[1]", "sms[2]", "sms[4]", "sms[6]"]
     assert written[3][2] == "2026-03-05T10:15:00+08:00"
     assert [loc for loc, _, _ in again] == ["sms[2]"]
+
+
+def test_rows_of_one_batch_that_share_a_time_are_told_apart_by_their_whole_content(case_dir):
+    # staging compares whole rows only where their times repeat (a group message, a message backed
+    # up twice); rows with the same time and another sender or text are events of their own.
+    rows = [
+        {"from": "+8617100000011", "ms": MS, "text": "还钱"},
+        {"from": "+8617100000022", "ms": MS, "text": "还钱"},  # the same time, another sender
+        {"from": "+8617100000011", "ms": MS, "text": "马上还钱"},  # the same time, another text
+        {"from": "17100000011", "ms": MS, "text": "还钱"},  # sms[1] again
+        {"from": "+8617100000033", "ms": MS + 1000, "text": "还钱"},
+        {"from": "+8617100000011", "ms": MS, "text": "马上还钱"},  # sms[3] again
+    ]
+    local = [
+        {"from": "+8617100000044", "local": datetime(2026, 3, 5, 10, 15), "text": "通知"},
+        {"from": "+8617100000055", "local": datetime(2026, 3, 5, 10, 15), "text": "通知"},
+        {"from": "+8617100000044", "local": datetime(2026, 3, 5, 10, 15), "text": "通知"},  # sms[1] again
+    ]
+    with Case.open(case_dir) as case, case.transaction():
+        seq = case.next_seq()
+        written = _stage(case, seq, "a" * 64, rows, size=len(rows))
+        in_local_time = _stage(case, seq + 1, "b" * 64, local, size=len(local))
+    assert [loc for loc, _, _ in written] == ["sms[1]", "sms[2]", "sms[3]", "sms[5]"]
+    assert [loc for loc, _, _ in in_local_time] == ["sms[1]", "sms[2]"]
