@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import sysconfig
 import threading
 import time
 from pathlib import Path
@@ -49,9 +50,9 @@ _EVICTED: list[bool] = []
 
 
 def _libraries_as_read_from_disk() -> None:
-    """Once per benchmark process: drop the Python environment's compiled libraries from the page
-    cache (posix_fadvise DONTNEED: clean pages only, no root needed), then load them again, so the
-    memory figures do not depend on how those files came into the cache.
+    """Once per benchmark process: drop the compiled libraries of the environment's packages from
+    the page cache (posix_fadvise DONTNEED: clean pages only, no root needed), then load them
+    again, so the memory figures do not depend on how those files came into the cache.
 
     Why: resident memory counts the library pages a process maps. Right after pip has written the
     files (a fresh install), this VM's kernel (6.18) holds them in large folios and maps a whole
@@ -61,14 +62,14 @@ def _libraries_as_read_from_disk() -> None:
     if _EVICTED:
         return
     _EVICTED.append(True)
-    roots = {Path(sys.prefix), Path(sys.base_prefix)}
-    for root in roots:
-        for path in root.glob("lib*/**/*.so*"):
+    for root in {Path(sysconfig.get_path("purelib")), Path(sysconfig.get_path("platlib"))}:  # site-packages
+        for path in root.glob("**/*.so*"):
             try:
                 fd = os.open(path, os.O_RDONLY)
             except OSError:
                 continue
             try:
+                os.fsync(fd)  # pages pip has just written are dirty, and those stay in the cache
                 os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
             finally:
                 os.close(fd)
