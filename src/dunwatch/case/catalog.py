@@ -122,8 +122,8 @@ def memory_capped(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
         con.execute("RESET memory_limit")
 
 
-def entry_hashes(con: duckdb.DuckDBPyConnection, table: str, seq: int | None = None,
-                 rows_in_ord_order: bool = True) -> dict[int, str]:
+def entry_hashes(con: duckdb.DuckDBPyConnection, table: str, seq: int | None = None, *,
+                 rows_in_ord_order: bool) -> dict[int, str]:
     """Hash of the rows each ledger entry wrote to `table`, independent of how they are stored.
 
     A table with an `ord` column (events, party versions, findings, debt flows): sha256 of the
@@ -131,6 +131,8 @@ def entry_hashes(con: duckdb.DuckDBPyConnection, table: str, seq: int | None = N
     attributions, evidence, debts), and every table of a case made before that rule
     (rows_in_ord_order=False, case version 1): sha256 of the sorted hex sha256 of each row's JSON,
     joined. docs/design.md ("Operations, atomicity and the ledger") says why there are two.
+    rows_in_ord_order has no default: it is the case's rule (Case.rows_in_ord_order), and a caller
+    that forgot it would hash a version 1 case by the wrong one.
     """
     where = "WHERE entry = ?" if seq is not None else ""
     params = [seq] if seq is not None else []

@@ -146,7 +146,8 @@ class Case:
             if hashed and table in hashed:
                 h = hashed[table]
             else:
-                h = catalog.entry_hashes(self.con, table, seq, self.rows_in_ord_order).get(seq)
+                hashes = catalog.entry_hashes(self.con, table, seq, rows_in_ord_order=self.rows_in_ord_order)
+                h = hashes.get(seq)
             if h:
                 parts[table] = h
         entry = ledger.append(self.con, action, inputs, ledger.result_hash(parts))

@@ -160,7 +160,8 @@ def _read_and_merge(case: Case, path: Path, reader: Reader, sha: str, created: l
     events_hash: dict[str, str | None] = {}
 
     def hash_events() -> None:
-        events_hash["events"] = catalog.entry_hashes(con, "events", seq, case.rows_in_ord_order).get(seq)
+        hashes = catalog.entry_hashes(con, "events", seq, rows_in_ord_order=case.rows_in_ord_order)
+        events_hash["events"] = hashes.get(seq)
 
     label_events(con, seq, meanwhile=hash_events)
     inputs = {"evidence": sha, "name": path.name, "reader": reader.name}
